@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything consentflow needs to build, run and test, from Debian 12's packages.
+# Idempotent: apt-get skips what is already there. Used by the README's commands and by CI.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # the flow language
+  tao-pegtl-dev libcli11-dev nlohmann-json3-dev
+  # Lua hooks (the C++ build of Lua 5.4: Lua errors unwind as C++ exceptions)
+  liblua5.4-dev
+  # tests, benchmarks, the fuzz target (clang + libFuzzer runtime), graph rendering
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev graphviz
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "install-deps: run as root or install sudo" >&2; exit 1
+  fi
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
