@@ -82,7 +82,6 @@ struct Number {
 struct Field {
   Identifier id;
   FieldType type = FieldType::kText;
-  Location type_location;
   std::optional<Number> max_length;  // text max N
   std::optional<Number> min;         // number/integer MIN..MAX
   std::optional<Number> max;

@@ -12,6 +12,7 @@
 // breadth-first search per purpose over the graph minus those edges decides it exactly (loops
 // included) and its parent links give a shortest offending path.
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 
@@ -25,8 +26,9 @@ constexpr uint32_t kNone = UINT32_MAX;
 
 struct Edge {
   uint32_t to = kNone;
-  int notice = -1;    // accepting this notice happens on this edge
+  int notice = -1;      // accepting this notice happens on this edge
   int sets_field = -1;  // this field is stored on this edge
+  int declines = -1;    // this edge is taken when this notice is declined
 };
 
 struct Site {
@@ -90,22 +92,29 @@ class Graph {
     return parent;
   }
 
-  // "start -> details -> ski", or "on keyword \"agent\" -> talk_to_human".
+  // "start -> details -> ski", "on keyword \"agent\" -> talk_to_human", and where a consent
+  // was declined on the way: "start (privacy declined) -> ask_mood".
   std::string PathTo(uint32_t n, const std::vector<uint32_t>& parent) const {
-    std::vector<uint32_t> states;
-    uint32_t at = n;
-    while (true) {
-      if (states.empty() || states.back() != state_of_[at]) states.push_back(state_of_[at]);
+    std::vector<uint32_t> nodes;
+    for (uint32_t at = n;; at = parent[at]) {
+      nodes.push_back(at);
       if (parent[at] == at) break;
-      at = parent[at];
     }
+    std::reverse(nodes.begin(), nodes.end());
     std::string path;
     for (const Root& root : roots_) {
-      if (root.node == at && root.label != "start") path = root.label + " -> ";
+      if (root.node == nodes.front() && root.label != "start") path = root.label + " -> ";
     }
-    for (auto it = states.rbegin(); it != states.rend(); ++it) {
-      path += cx_.flow().states[*it].id.name;
-      if (it + 1 != states.rend()) path += " -> ";
+    path += cx_.flow().states[state_of_[nodes.front()]].id.name;
+    for (std::size_t i = 1; i < nodes.size(); ++i) {
+      for (const Edge& e : edges_[nodes[i - 1]]) {
+        if (e.to != nodes[i] || e.declines < 0) continue;
+        path += " (" + cx_.flow().notices[e.declines].id.name + " declined)";
+        break;
+      }
+      if (state_of_[nodes[i]] != state_of_[nodes[i - 1]] || nodes[i] <= nodes[i - 1]) {
+        path += " -> " + cx_.flow().states[state_of_[nodes[i]]].id.name;
+      }
     }
     return path;
   }
@@ -126,8 +135,8 @@ class Graph {
     return s < 0 ? kNone : first_node_[s];
   }
 
-  void Link(uint32_t from, uint32_t to, int notice = -1, int sets_field = -1) {
-    if (to != kNone) edges_[from].push_back(Edge{to, notice, sets_field});
+  void Link(uint32_t from, uint32_t to, int notice = -1, int sets_field = -1, int declines = -1) {
+    if (to != kNone) edges_[from].push_back(Edge{to, notice, sets_field, declines});
   }
 
   void Reference(uint32_t n, const ast::Text& text) {
@@ -162,7 +171,7 @@ class Graph {
         const int notice = NoticeIndex(step.notice.name);
         if (notice >= 0 && cx_.flow().notices[notice].text) Reference(n, *cx_.flow().notices[notice].text);
         if (step.accepted) Link(n, Entry(*step.accepted), notice);
-        if (step.declined) Link(n, Entry(*step.declined));
+        if (step.declined) Link(n, Entry(*step.declined), -1, -1, notice);
         for (const ast::Option& option : step.options) Link(n, Entry(option.target));
         break;
       }

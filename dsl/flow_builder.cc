@@ -129,7 +129,6 @@ class Builder {
     ast::Field field;
     field.id = line.name;
     field.type = line.field_type;
-    field.type_location = line.location;
     if (field.type == ast::FieldType::kText && !line.numbers.empty()) {
       field.max_length = line.numbers[0];
       WholeNumber(line.numbers[0], 1, 1'000'000, "a text's maximum length");

@@ -489,6 +489,47 @@ std::string Explain(const pg::parse_error& e, const SourceFile& source) {
   return message;
 }
 
+// The first byte that is not part of valid UTF-8 (overlong forms, surrogates and code points
+// past U+10FFFF included), or npos. WhatsApp carries UTF-8 only, so a flow must be valid UTF-8.
+std::size_t FirstInvalidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+    else return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+Location LocationOfByte(std::string_view text, std::size_t byte) {
+  Location at{1, 1};
+  for (std::size_t i = 0; i < byte; ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  return at;
+}
+
 }  // namespace
 
 LineKind LineKindOf(ItemKind kind) {
@@ -513,6 +554,13 @@ LineKind LineKindOf(ItemKind kind) {
 }
 
 ParseResult Parse(const SourceFile& source, const ParseLimits& limits) {
+  if (const std::size_t bad = FirstInvalidUtf8(source.text); bad != std::string_view::npos) {
+    ParseResult invalid;
+    invalid.diagnostics.push_back(Diagnostic{
+        Severity::kError, LocationOfByte(source.text, bad), "invalid-utf8",
+        "this file is not valid UTF-8 here; save it as UTF-8 (WhatsApp carries nothing else)", {}});
+    return invalid;
+  }
   ParserState st;
   st.source = &source;
   st.limits = limits;

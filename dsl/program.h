@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dsl/ast.h"
@@ -25,7 +26,7 @@ inline constexpr FieldId kNoField = UINT32_MAX;
 
 // A message text: literal pieces and field references, rendered by the engine at run time.
 struct TemplatePart {
-  enum class Kind : uint8_t { kLiteral, kField, kPurposes };
+  enum class Kind : uint8_t { kLiteral, kField };
   Kind kind = Kind::kLiteral;
   std::string literal;     // kLiteral
   FieldId field = kNoField;  // kField
@@ -109,7 +110,7 @@ struct EntryRule {
 
 struct KeywordHandler {
   std::vector<std::string> words;  // lower-cased
-  StateId target = 0;
+  StateId target = kEndConversation;
 };
 
 struct Program {

@@ -1,0 +1,3 @@
+function enrich(fields)
+  return "ok"
+end

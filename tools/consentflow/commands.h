@@ -1,0 +1,17 @@
+#pragma once
+
+// The subcommands of `consentflow`. Each Add*Command registers its options on `app` and sets
+// `exit_code` when it runs. CLI11 is forward-declared so this header stays light.
+
+namespace CLI {
+class App;
+}
+
+namespace consentflow::tools {
+
+void AddCheckCommand(CLI::App& app, int& exit_code);
+void AddGraphCommand(CLI::App& app, int& exit_code);
+void AddInventoryCommand(CLI::App& app, int& exit_code);
+void AddFmtCommand(CLI::App& app, int& exit_code);
+
+}  // namespace consentflow::tools

@@ -1,0 +1,28 @@
+// consentflow: the command line. Each subcommand lives in its own file; this is the table.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/consentflow/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"consentflow: WhatsApp conversations that ask for consent before they collect data"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every subcommand");
+  int exit_code = 0;
+  consentflow::tools::AddCheckCommand(app, exit_code);
+  consentflow::tools::AddGraphCommand(app, exit_code);
+  consentflow::tools::AddInventoryCommand(app, exit_code);
+  consentflow::tools::AddFmtCommand(app, exit_code);
+  app.add_subcommand("help", "List the subcommands")->callback([&] { std::cout << app.help(); });
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::cout << "consentflow 0.1.0 (flow language v1)\n";
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
