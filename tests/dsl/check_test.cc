@@ -93,7 +93,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"empty-state", "state bye\n  say \"Bye\"\n  end\n", "state bye\n", 17, 7},
         Case{"falls-off-end", "  say \"Thanks {name}\"\n  end\n", "  say \"Thanks {name}\"\n", 15, 3},
         Case{"consent-before-capture", "declined -> bye", "declined -> details", 14, 7,
-             Severity::kError, "none is accepted on the path start -> details"},
+             Severity::kError, "none is accepted on the path start (privacy declined) -> details"},
         Case{"purpose-never-granted", kField,
              "field name text max 80 for offer keep 30 days\npurpose extra \"more\"\n"
              "field more text for extra keep 1 day",
