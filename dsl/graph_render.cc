@@ -18,7 +18,7 @@ enum class EdgeKind { kPlain, kAccepted, kDeclined, kUnhappy, kHandler };
 
 struct Node {
   NodeKind kind = NodeKind::kPlain;
-  std::string state;                // the state's name; empty for pseudo-nodes
+  std::string state;               // the state's name; empty for pseudo-nodes
   std::vector<std::string> lines;  // the label, one element per line
 };
 
@@ -69,7 +69,8 @@ std::vector<std::string> Wrap(std::string_view text) {
 // The shortest fixed-notation spelling that reads back as `value`: 5000, 2.5, -3.
 std::string FormatNumber(double value) {
   char buffer[400];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
   if (result.ec != std::errc()) return "?";
   return std::string(buffer, result.ptr);
 }
@@ -120,11 +121,16 @@ std::string QuotedList(const std::vector<std::string>& words) {
 // Binding strength in `if` conditions, to put back only the parentheses that matter.
 int Precedence(ast::ExprKind kind) {
   switch (kind) {
-    case ast::ExprKind::kOr: return 1;
-    case ast::ExprKind::kAnd: return 2;
-    case ast::ExprKind::kNot: return 3;
-    case ast::ExprKind::kCompare: return 4;
-    default: return 5;
+    case ast::ExprKind::kOr:
+      return 1;
+    case ast::ExprKind::kAnd:
+      return 2;
+    case ast::ExprKind::kNot:
+      return 3;
+    case ast::ExprKind::kCompare:
+      return 4;
+    default:
+      return 5;
   }
 }
 
@@ -141,12 +147,19 @@ std::string Operand(const Program& program, const Condition& condition, std::siz
 std::string ConditionText(const Program& program, const Condition& condition, int context) {
   std::string text;
   switch (condition.kind) {
-    case ast::ExprKind::kField: return FieldName(program, condition.field);
-    case ast::ExprKind::kString: return Quoted(condition.text);
-    case ast::ExprKind::kNumber: return FormatNumber(condition.number);
-    case ast::ExprKind::kBool: return condition.boolean ? "true" : "false";
-    case ast::ExprKind::kSet: return "set(" + FieldName(program, condition.field) + ")";
-    case ast::ExprKind::kNot: text = "not " + Operand(program, condition, 0, 3); break;
+    case ast::ExprKind::kField:
+      return FieldName(program, condition.field);
+    case ast::ExprKind::kString:
+      return Quoted(condition.text);
+    case ast::ExprKind::kNumber:
+      return FormatNumber(condition.number);
+    case ast::ExprKind::kBool:
+      return condition.boolean ? "true" : "false";
+    case ast::ExprKind::kSet:
+      return "set(" + FieldName(program, condition.field) + ")";
+    case ast::ExprKind::kNot:
+      text = "not " + Operand(program, condition, 0, 3);
+      break;
     case ast::ExprKind::kAnd:
       text = Operand(program, condition, 0, 2) + " and " + Operand(program, condition, 1, 3);
       break;
@@ -164,8 +177,10 @@ std::string ConditionText(const Program& program, const Condition& condition, in
 // What a step does, in a few words; empty for steps that only jump (their edges say it).
 std::string StepSummary(const Program& program, const Step& step) {
   switch (step.kind) {
-    case ast::StepKind::kSay: return "say";
-    case ast::StepKind::kAsk: return "ask " + FieldName(program, step.field);
+    case ast::StepKind::kSay:
+      return "say";
+    case ast::StepKind::kAsk:
+      return "ask " + FieldName(program, step.field);
     case ast::StepKind::kChoose:
       return step.field == kNoField ? "choose" : "choose " + FieldName(program, step.field);
     case ast::StepKind::kConsent:
@@ -185,9 +200,11 @@ std::string StepSummary(const Program& program, const Step& step) {
       }
       return text;
     }
-    case ast::StepKind::kEnd: return "end";
+    case ast::StepKind::kEnd:
+      return "end";
     case ast::StepKind::kIf:
-    case ast::StepKind::kGoto: return "";
+    case ast::StepKind::kGoto:
+      return "";
   }
   return "";
 }
@@ -232,13 +249,25 @@ NodeKind StateKind(const ProgramState& state) {
   bool capture = false, handoff = false, end = false;
   for (const Step& step : state.steps) {
     switch (step.kind) {
-      case ast::StepKind::kConsent: return NodeKind::kConsent;
-      case ast::StepKind::kAsk: capture = true; break;
-      case ast::StepKind::kChoose: capture = capture || step.field != kNoField; break;
-      case ast::StepKind::kCall: capture = capture || !step.writes.empty(); break;
-      case ast::StepKind::kHandoff: handoff = true; break;
-      case ast::StepKind::kEnd: end = true; break;
-      default: break;
+      case ast::StepKind::kConsent:
+        return NodeKind::kConsent;
+      case ast::StepKind::kAsk:
+        capture = true;
+        break;
+      case ast::StepKind::kChoose:
+        capture = capture || step.field != kNoField;
+        break;
+      case ast::StepKind::kCall:
+        capture = capture || !step.writes.empty();
+        break;
+      case ast::StepKind::kHandoff:
+        handoff = true;
+        break;
+      case ast::StepKind::kEnd:
+        end = true;
+        break;
+      default:
+        break;
     }
   }
   if (capture) return NodeKind::kCapture;
@@ -249,11 +278,14 @@ NodeKind StateKind(const ProgramState& state) {
 
 std::string EntryText(const EntryRule& entry) {
   switch (entry.kind) {
-    case ast::EntryKind::kLink: return "link " + QuotedList(entry.values);
-    case ast::EntryKind::kKeyword: return "keyword " + QuotedList(entry.values);
+    case ast::EntryKind::kLink:
+      return "link " + QuotedList(entry.values);
+    case ast::EntryKind::kKeyword:
+      return "keyword " + QuotedList(entry.values);
     case ast::EntryKind::kAd:
       return entry.values.empty() ? "ad" : "ad " + QuotedList(entry.values);
-    case ast::EntryKind::kDefault: return "default";
+    case ast::EntryKind::kDefault:
+      return "default";
   }
   return "default";
 }
@@ -328,9 +360,9 @@ class GraphBuilder {
           AddEdge(from, step.timeout_target, EdgeKind::kUnhappy,
                   "timeout " + FormatDuration(step.timeout_seconds));
         }
-        AddEdge(from, step.retries_target, EdgeKind::kUnhappy,
-                "after " + std::to_string(step.retries) +
-                    (step.retries == 1 ? " retry" : " retries"));
+        AddEdge(
+            from, step.retries_target, EdgeKind::kUnhappy,
+            "after " + std::to_string(step.retries) + (step.retries == 1 ? " retry" : " retries"));
         break;
       case ast::StepKind::kConsent:
         AddEdge(from, step.accepted, EdgeKind::kAccepted, "accepted");
@@ -338,15 +370,20 @@ class GraphBuilder {
         AddOptionEdges(from, step);
         break;
       case ast::StepKind::kChoose:
-      case ast::StepKind::kCall: AddOptionEdges(from, step); break;
+      case ast::StepKind::kCall:
+        AddOptionEdges(from, step);
+        break;
       case ast::StepKind::kIf:
         AddEdge(from, step.target, EdgeKind::kPlain,
                 "if " + ConditionText(program_, step.condition, 0));
         break;
-      case ast::StepKind::kGoto: AddEdge(from, step.target, EdgeKind::kPlain, ""); break;
+      case ast::StepKind::kGoto:
+        AddEdge(from, step.target, EdgeKind::kPlain, "");
+        break;
       case ast::StepKind::kSay:
       case ast::StepKind::kHandoff:
-      case ast::StepKind::kEnd: break;
+      case ast::StepKind::kEnd:
+        break;
     }
   }
 
@@ -406,7 +443,8 @@ std::string DotId(const Graph& graph, std::size_t node) {
 
 const char* DotNodeStyle(NodeKind kind) {
   switch (kind) {
-    case NodeKind::kPlain: return "";
+    case NodeKind::kPlain:
+      return "";
     case NodeKind::kConsent:
       return ", shape=doubleoctagon, style=filled, fillcolor=\"#c8e6c9\", color=\"#2e7d32\"";
     case NodeKind::kCapture:
@@ -429,12 +467,16 @@ const char* DotNodeStyle(NodeKind kind) {
 
 const char* DotEdgeStyle(EdgeKind kind) {
   switch (kind) {
-    case EdgeKind::kPlain: return "";
+    case EdgeKind::kPlain:
+      return "";
     case EdgeKind::kAccepted:
       return ", color=\"#2e7d32\", fontcolor=\"#2e7d32\", style=bold, penwidth=2";
-    case EdgeKind::kDeclined: return ", color=\"#c62828\", fontcolor=\"#c62828\", style=dashed";
-    case EdgeKind::kUnhappy: return ", color=\"#9e9e9e\", fontcolor=\"#757575\", style=dotted";
-    case EdgeKind::kHandler: return ", color=\"#6a1b9a\", fontcolor=\"#6a1b9a\", style=dashed";
+    case EdgeKind::kDeclined:
+      return ", color=\"#c62828\", fontcolor=\"#c62828\", style=dashed";
+    case EdgeKind::kUnhappy:
+      return ", color=\"#9e9e9e\", fontcolor=\"#757575\", style=dotted";
+    case EdgeKind::kHandler:
+      return ", color=\"#6a1b9a\", fontcolor=\"#6a1b9a\", style=dashed";
   }
   return "";
 }
@@ -444,8 +486,9 @@ std::string WriteDot(const Program& program, const Graph& graph) {
   out += "  graph [label=" + DotString(graph.title) +
          ", labelloc=t, fontname=\"Helvetica\", fontsize=16, rankdir=TB, nodesep=0.35, "
          "ranksep=0.5];\n";
-  out += "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", "
-         "fillcolor=\"#ffffff\", color=\"#424242\"];\n";
+  out +=
+      "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", "
+      "fillcolor=\"#ffffff\", color=\"#424242\"];\n";
   out += "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#424242\"];\n";
   // The two ways into the conversation sit side by side at the top.
   out += "  { rank=source; " + DotId(graph, graph.entry) + "; " + DotId(graph, graph.any_point) +
@@ -477,14 +520,29 @@ std::string MermaidLine(std::string_view line) {
   std::string out;
   for (char c : line) {
     switch (c) {
-      case '"': out += "#quot;"; break;
-      case '#': out += "#35;"; break;
-      case '&': out += "#amp;"; break;
-      case '<': out += "#lt;"; break;
-      case '>': out += "#gt;"; break;
-      case '|': out += "#124;"; break;
-      case '`': out += "#96;"; break;
-      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+      case '"':
+        out += "#quot;";
+        break;
+      case '#':
+        out += "#35;";
+        break;
+      case '&':
+        out += "#amp;";
+        break;
+      case '<':
+        out += "#lt;";
+        break;
+      case '>':
+        out += "#gt;";
+        break;
+      case '|':
+        out += "#124;";
+        break;
+      case '`':
+        out += "#96;";
+        break;
+      default:
+        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
     }
   }
   return out;
@@ -512,14 +570,22 @@ std::string MermaidNode(const Graph& graph, std::size_t node) {
   const std::string label = MermaidString(graph.nodes[node].lines);
   const std::string id = MermaidId(graph, node);
   switch (graph.nodes[node].kind) {
-    case NodeKind::kPlain: return id + "[" + label + "]";
-    case NodeKind::kConsent: return id + "[[" + label + "]]";
-    case NodeKind::kCapture: return id + "[/" + label + "/]";
-    case NodeKind::kHandoff: return id + "{{" + label + "}}";
-    case NodeKind::kEnd: return id + "([" + label + "])";
-    case NodeKind::kEntry: return id + ">" + label + "]";
-    case NodeKind::kTerminal: return id + "(((" + label + ")))";
-    case NodeKind::kAnyPoint: return id + "((" + label + "))";
+    case NodeKind::kPlain:
+      return id + "[" + label + "]";
+    case NodeKind::kConsent:
+      return id + "[[" + label + "]]";
+    case NodeKind::kCapture:
+      return id + "[/" + label + "/]";
+    case NodeKind::kHandoff:
+      return id + "{{" + label + "}}";
+    case NodeKind::kEnd:
+      return id + "([" + label + "])";
+    case NodeKind::kEntry:
+      return id + ">" + label + "]";
+    case NodeKind::kTerminal:
+      return id + "(((" + label + ")))";
+    case NodeKind::kAnyPoint:
+      return id + "((" + label + "))";
   }
   return id + "[" + label + "]";
 }
@@ -556,11 +622,14 @@ constexpr MermaidLinkStyle kMermaidLinkStyles[] = {
 // linkStyle, which addresses edges by their position in the output.
 const char* MermaidArrow(EdgeKind kind) {
   switch (kind) {
-    case EdgeKind::kPlain: return "-->";
-    case EdgeKind::kAccepted: return "==>";
+    case EdgeKind::kPlain:
+      return "-->";
+    case EdgeKind::kAccepted:
+      return "==>";
     case EdgeKind::kDeclined:
     case EdgeKind::kUnhappy:
-    case EdgeKind::kHandler: return "-.->";
+    case EdgeKind::kHandler:
+      return "-.->";
   }
   return "-->";
 }

@@ -2,11 +2,10 @@
 
 #include <charconv>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace consentflow::dsl {
 namespace {
@@ -14,7 +13,8 @@ namespace {
 // The shortest fixed-notation spelling that reads back as `value`: 100000, 2.5, -3.
 std::string FormatNumber(double value) {
   char buffer[400];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
   if (result.ec != std::errc()) return "?";
   return std::string(buffer, result.ptr);
 }
@@ -23,7 +23,9 @@ std::string FormatNumber(double value) {
 std::string TypeText(const ProgramField& field) {
   std::string text = ast::FieldTypeName(field.type);
   switch (field.type) {
-    case ast::FieldType::kText: text += " max " + std::to_string(field.max_length); break;
+    case ast::FieldType::kText:
+      text += " max " + std::to_string(field.max_length);
+      break;
     case ast::FieldType::kNumber:
     case ast::FieldType::kInteger:
       // Appended piece by piece: `"literal" + std::string` trips g++ 12's -Wrestrict at -O3
@@ -35,7 +37,8 @@ std::string TypeText(const ProgramField& field) {
         if (field.max) text += FormatNumber(*field.max);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return text;
 }
@@ -57,13 +60,15 @@ std::vector<std::string> GrantingNotices(const Program& program, PurposeId purpo
 bool StepStores(const Step& step, FieldId field) {
   switch (step.kind) {
     case ast::StepKind::kAsk:
-    case ast::StepKind::kChoose: return step.field == field;
+    case ast::StepKind::kChoose:
+      return step.field == field;
     case ast::StepKind::kCall:
       for (FieldId written : step.writes) {
         if (written == field) return true;
       }
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -120,12 +125,25 @@ std::string TextCell(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\': case '|': case '*': case '_': case '`': case '<': case '>': case '[': case ']':
+      case '\\':
+      case '|':
+      case '*':
+      case '_':
+      case '`':
+      case '<':
+      case '>':
+      case '[':
+      case ']':
         out += '\\';
         out += c;
         break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      default: out += c;
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -234,15 +252,16 @@ std::string InventoryMarkdown(const std::vector<InventoryRow>& rows) {
       purposes += TableRow({FlowCell(row), CodeCell(row.flow_file), CodeCell(row.purpose),
                             TextCell(row.purpose_description), CodeList(row.notices)});
     } else {
-      fields += TableRow({FlowCell(row), CodeCell(row.flow_file), CodeCell(row.field),
-                          TextCell(row.type), CodeCell(row.purpose),
-                          TextCell(row.purpose_description), TextCell(row.retention),
-                          CodeList(row.notices), CodeList(row.stored_in)});
+      fields +=
+          TableRow({FlowCell(row), CodeCell(row.flow_file), CodeCell(row.field), TextCell(row.type),
+                    CodeCell(row.purpose), TextCell(row.purpose_description),
+                    TextCell(row.retention), CodeList(row.notices), CodeList(row.stored_in)});
     }
   }
   std::string out = "# Record of processing activities (GDPR Art. 30)\n\n";
-  out += "Personal data the flows may store, each only after the contact accepted a notice "
-         "that grants its purpose, and erased when its retention period ends.\n\n";
+  out +=
+      "Personal data the flows may store, each only after the contact accepted a notice "
+      "that grants its purpose, and erased when its retention period ends.\n\n";
   out += "## Personal data\n\n";
   if (fields.empty()) {
     out += "No flow stores personal data.\n";
@@ -255,8 +274,9 @@ std::string InventoryMarkdown(const std::vector<InventoryRow>& rows) {
   if (purposes.empty()) {
     out += "None.\n";
   } else {
-    out += "Consent to these purposes is recorded in the consent ledger; no field is stored "
-           "for them.\n\n";
+    out +=
+        "Consent to these purposes is recorded in the consent ledger; no field is stored "
+        "for them.\n\n";
     out += TableHeader({"Flow", "File", "Purpose", "Purpose description", "Consent notices"}) +
            purposes;
   }

@@ -17,7 +17,7 @@ namespace consentflow::dsl {
 // business sends later. Purpose-only rows leave field, type, retention and stored_in empty and
 // retention_seconds 0.
 struct InventoryRow {
-  std::string flow;       // flow id
+  std::string flow;  // flow id
   int64_t flow_version = 1;
   std::string flow_file;  // Program::source_name
   std::string field;      // empty: a purpose-only row

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "dsl/formatter.h"
 #include "dsl/loader.h"
+#include "dsl/program_json.h"
 #include "scripting/hook_resolver.h"
 
 namespace consentflow::dsl {
@@ -74,6 +76,31 @@ void ExpectAllClean(const fs::path& dir, std::size_t at_least) {
 TEST(Golden, GoodFlowsCompileClean) { ExpectAllClean(fs::path(CF_TESTDATA_DIR) / "flows" / "good", 2); }
 
 TEST(Golden, EveryExampleFlowCompilesClean) { ExpectAllClean(fs::path(CF_SOURCE_DIR) / "flows", 4); }
+
+// `consentflow fmt` must never change what a flow does: the compiled machine of the formatted
+// file equals the original's (line numbers aside, since formatting may move lines).
+TEST(Golden, FormattingNeverChangesTheCompiledMachine) {
+  std::vector<fs::path> flows = FlowsIn(fs::path(CF_SOURCE_DIR) / "flows");
+  const auto good = FlowsIn(fs::path(CF_TESTDATA_DIR) / "flows" / "good");
+  flows.insert(flows.end(), good.begin(), good.end());
+  for (const fs::path& flow_path : flows) {
+    const LoadedFlow original = CompileFile(flow_path, flow_path.filename().string());
+    ASSERT_TRUE(original.ok()) << flow_path;
+    // Indent every line further first, so the formatter has real work to do (inside a """
+    // string this is harmless: the common indentation is removed).
+    std::string messy = "    ";
+    for (char c : original.source.text) messy += c == '\n' ? std::string("\n    ") : std::string(1, c);
+    const FormatResult formatted = FormatFlow(SourceFile{"x.flow", messy});
+    ASSERT_TRUE(formatted.ok) << flow_path;
+    CheckOptions options;
+    options.resolve_hooks = scripting::MakeHookResolver(flow_path.parent_path().string());
+    const LoadedFlow again = LoadFlowSource(SourceFile{flow_path.filename().string(), formatted.text}, options);
+    ASSERT_TRUE(again.ok()) << FormatDiagnostics(again.source, again.diagnostics);
+    const ProgramJsonOptions no_lines{false, 2};
+    EXPECT_EQ(ProgramToJson(*again.program, no_lines), ProgramToJson(*original.program, no_lines))
+        << flow_path;
+  }
+}
 
 }  // namespace
 }  // namespace consentflow::dsl

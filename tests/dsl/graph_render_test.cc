@@ -18,7 +18,8 @@ namespace consentflow::dsl {
 namespace {
 
 // The complete example of the language contract (shared/flow-language.md), verbatim.
-constexpr std::string_view kSpringLeads = R"FLOW(flow spring_leads "Spring campaign: ski and hiking offers"
+constexpr std::string_view kSpringLeads =
+    R"FLOW(flow spring_leads "Spring campaign: ski and hiking offers"
 version 3
 
 entry link "SPRING24"          # wa.me link / QR code whose prefilled text carries SPRING24
@@ -104,9 +105,9 @@ state bye
   end
 )FLOW";
 
-constexpr const char* kStates[] = {"start",    "details",          "ski",    "hot_lead",
-                                   "hike",     "newsletter_offer", "thanks", "talk_to_human",
-                                   "nudge",    "bye"};
+constexpr const char* kStates[] = {
+    "start",  "details",       "ski",   "hot_lead", "hike", "newsletter_offer",
+    "thanks", "talk_to_human", "nudge", "bye"};
 
 // `text` with its one occurrence of `from` replaced by `to`.
 std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
@@ -209,9 +210,7 @@ TEST_F(GraphRenderTest, DotStylesStatesByWhatTheyDo) {
   EXPECT_TRUE(Has(LineWith(dot_, "  \"start\" [label="), "shape=doubleoctagon"));
   EXPECT_TRUE(Has(LineWith(dot_, "  \"newsletter_offer\" [label="), "shape=doubleoctagon"));
   for (const char* capture : {"details", "ski", "hike"}) {
-    EXPECT_TRUE(Has(LineWith(dot_, DotNode(capture)),
-                    "fillcolor=\"#bbdefb\""))
-        << capture;
+    EXPECT_TRUE(Has(LineWith(dot_, DotNode(capture)), "fillcolor=\"#bbdefb\"")) << capture;
   }
   for (const char* handoff : {"hot_lead", "talk_to_human"}) {
     const std::string line = LineWith(dot_, DotNode(handoff));
@@ -252,15 +251,15 @@ TEST_F(GraphRenderTest, DotDrawsGlobalHandlersFromAnyPoint) {
 
 TEST_F(GraphRenderTest, DotEscapesQuotesAndBackslashesInLabels) {
   // The entry rules quote their codes and words.
-  EXPECT_TRUE(Has(dot_, "\"@entry\" [label=\"entry\\nlink \\\"SPRING24\\\"\\nad\\n"
-                        "keyword \\\"ski\\\", \\\"hiking\\\"\""))
+  EXPECT_TRUE(Has(dot_,
+                  "\"@entry\" [label=\"entry\\nlink \\\"SPRING24\\\"\\nad\\n"
+                  "keyword \\\"ski\\\", \\\"hiking\\\"\""))
       << dot_;
   const ProgramPtr program =
       Load(Replace(kSpringLeads, "\"Skiing\" -> ski", R"("Ski \"pro\" \\ fun" -> ski)"));
   ASSERT_NE(program, nullptr);
   const std::string dot = RenderGraph(*program, GraphFormat::kDot);
-  EXPECT_TRUE(Has(LineWith(dot, "\"details\" -> \"ski\""), R"(label="Ski \"pro\" \\ fun")"))
-      << dot;
+  EXPECT_TRUE(Has(LineWith(dot, "\"details\" -> \"ski\""), R"(label="Ski \"pro\" \\ fun")")) << dot;
 }
 
 TEST_F(GraphRenderTest, DotIsDeterministic) {
@@ -287,7 +286,8 @@ TEST_F(GraphRenderTest, MermaidHasOneNodePerStateWithAPrefixedId) {
     }
     EXPECT_EQ(nodes, 1) << state;
   }
-  EXPECT_TRUE(Has(mermaid_, "  s_details[/\"details<br/>ask name, ask email, choose interest\"/]\n"))
+  EXPECT_TRUE(
+      Has(mermaid_, "  s_details[/\"details<br/>ask name, ask email, choose interest\"/]\n"))
       << mermaid_;
   // Mermaid reserves `end`: no node may be called that.
   for (const std::string& line : Lines(mermaid_)) {
@@ -307,8 +307,8 @@ TEST_F(GraphRenderTest, MermaidColoursEdgesByTheirPosition) {
   std::vector<std::string> accepted, declined;
   int index = 0;
   for (const std::string& line : Lines(mermaid_)) {
-    const bool edge = Has(line, " --> ") || Has(line, " ==>") || Has(line, " -.->") ||
-                      Has(line, " -->|");
+    const bool edge =
+        Has(line, " --> ") || Has(line, " ==>") || Has(line, " -.->") || Has(line, " -->|");
     if (!edge) continue;
     if (Has(line, "\"accepted\"")) accepted.push_back(std::to_string(index));
     if (Has(line, "\"declined\"")) declined.push_back(std::to_string(index));
@@ -342,14 +342,16 @@ TEST_F(GraphRenderTest, MermaidDrawsGlobalHandlersFromAnyPoint) {
 }
 
 TEST_F(GraphRenderTest, MermaidEscapesWhatWouldEndOrDecodeALabel) {
-  EXPECT_TRUE(Has(mermaid_, "flow_entry>\"entry<br/>link #quot;SPRING24#quot;<br/>ad<br/>"
-                            "keyword #quot;ski#quot;, #quot;hiking#quot;\"]"))
+  EXPECT_TRUE(Has(mermaid_,
+                  "flow_entry>\"entry<br/>link #quot;SPRING24#quot;<br/>ad<br/>"
+                  "keyword #quot;ski#quot;, #quot;hiking#quot;\"]"))
       << mermaid_;
   const ProgramPtr program =
       Load(Replace(kSpringLeads, "\"Skiing\" -> ski", R"("Ski \"pro\" | #1 <b>" -> ski)"));
   ASSERT_NE(program, nullptr);
   const std::string mermaid = RenderGraph(*program, GraphFormat::kMermaid);
-  EXPECT_TRUE(Has(mermaid, "  s_details -->|\"Ski #quot;pro#quot; #124; #35;1 #lt;b#gt;\"| s_ski\n"))
+  EXPECT_TRUE(
+      Has(mermaid, "  s_details -->|\"Ski #quot;pro#quot; #124; #35;1 #lt;b#gt;\"| s_ski\n"))
       << mermaid;
 }
 
@@ -406,10 +408,11 @@ TEST(GraphRenderOtherTest, DrawsTimeoutsConditionsAndTheWithdrawHandler) {
 }
 
 TEST(GraphRenderOtherTest, FoldsParallelEdges) {
-  const ProgramPtr program = Load(Replace(
-      Replace(kSpringLeads, "ask name \"What's your name?\"",
-              "ask name \"What's your name?\"\n  ask name \"And your nickname?\""),
-      "    \"Hiking\" -> hike", "    \"Hiking\" -> hike\n    \"Both\" -> ski\n    \"Biking\" -> hike"));
+  const ProgramPtr program =
+      Load(Replace(Replace(kSpringLeads, "ask name \"What's your name?\"",
+                           "ask name \"What's your name?\"\n  ask name \"And your nickname?\""),
+                   "    \"Hiking\" -> hike",
+                   "    \"Hiking\" -> hike\n    \"Both\" -> ski\n    \"Biking\" -> hike"));
   ASSERT_NE(program, nullptr);
   const std::string dot = RenderGraph(*program, GraphFormat::kDot);
   // Two `ask name` with the default retries: one edge to the end.
@@ -431,8 +434,9 @@ TEST(GraphRenderOtherTest, WrapsLongEdgeLabels) {
   ASSERT_NE(program, nullptr);
   EXPECT_TRUE(Has(RenderGraph(*program, GraphFormat::kDot),
                   "label=\"if budget > 5000 and budget < 90000 and\\nset(name) and set(email)\""));
-  EXPECT_TRUE(Has(RenderGraph(*program, GraphFormat::kMermaid),
-                  "|\"if budget #gt; 5000 and budget #lt; 90000 and<br/>set(name) and set(email)\"|"));
+  EXPECT_TRUE(
+      Has(RenderGraph(*program, GraphFormat::kMermaid),
+          "|\"if budget #gt; 5000 and budget #lt; 90000 and<br/>set(name) and set(email)\"|"));
 }
 
 TEST(GraphRenderOtherTest, LeavesOutTheEndNodeWhenNothingEnds) {

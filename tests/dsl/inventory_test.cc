@@ -7,12 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "dsl/diagnostic.h"
 #include "dsl/loader.h"
@@ -25,7 +24,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 // The complete example of the language contract (shared/flow-language.md), verbatim.
-constexpr std::string_view kSpringLeads = R"FLOW(flow spring_leads "Spring campaign: ski and hiking offers"
+constexpr std::string_view kSpringLeads =
+    R"FLOW(flow spring_leads "Spring campaign: ski and hiking offers"
 version 3
 
 entry link "SPRING24"          # wa.me link / QR code whose prefilled text carries SPRING24
@@ -318,9 +318,9 @@ TEST_F(InventoryTest, MarkdownListsPurposesWithoutFieldInTheirOwnTable) {
   const std::string markdown = InventoryMarkdown(rows_);
   const std::size_t section = markdown.find("## Purposes without stored data");
   ASSERT_NE(section, std::string::npos) << markdown;
-  EXPECT_NE(markdown.find("| Flow | File | Purpose | Purpose description | Consent notices |\n",
-                          section),
-            std::string::npos)
+  EXPECT_NE(
+      markdown.find("| Flow | File | Purpose | Purpose description | Consent notices |\n", section),
+      std::string::npos)
       << markdown;
   EXPECT_NE(markdown.find("| `spring_leads` v3 | `flows/spring_leads.flow` | `news` | send you "
                           "our monthly newsletter | `newsletter v1` |\n",
@@ -330,10 +330,9 @@ TEST_F(InventoryTest, MarkdownListsPurposesWithoutFieldInTheirOwnTable) {
 }
 
 TEST_F(InventoryTest, MarkdownEscapesPipesInCells) {
-  const ProgramPtr program =
-      Load(Replace(kSpringLeads, "\"send you the offer you asked for\"",
-                   "\"send you the offer | and *more*\""),
-           "flows/a|b.flow");
+  const ProgramPtr program = Load(Replace(kSpringLeads, "\"send you the offer you asked for\"",
+                                          "\"send you the offer | and *more*\""),
+                                  "flows/a|b.flow");
   ASSERT_NE(program, nullptr);
   const std::string markdown = InventoryMarkdown(BuildInventory({program.get()}));
   EXPECT_NE(markdown.find("| `flows/a\\|b.flow` | `name` | text max 80 | `offer` | "

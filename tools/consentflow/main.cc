@@ -15,7 +15,15 @@ int main(int argc, char** argv) {
   consentflow::tools::AddGraphCommand(app, exit_code);
   consentflow::tools::AddInventoryCommand(app, exit_code);
   consentflow::tools::AddFmtCommand(app, exit_code);
-  app.add_subcommand("help", "List the subcommands")->callback([&] { std::cout << app.help(); });
+  app.add_subcommand("help", "List the subcommands")->callback([&] {
+    std::cout << app.get_description() << "\n\nUsage: consentflow SUBCOMMAND [OPTIONS] ...\n\n"
+              << "Subcommands:\n";
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      std::cout << "  " << sub->get_name() << std::string(12 - std::min<std::size_t>(11, sub->get_name().size()), ' ')
+                << sub->get_description() << "\n";
+    }
+    std::cout << "\nRun 'consentflow SUBCOMMAND --help' for its options.\n";
+  });
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "consentflow 0.1.0 (flow language v1)\n";
   });
