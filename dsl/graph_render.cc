@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dsl/duration_text.h"
+
 namespace consentflow::dsl {
 namespace {
 
@@ -73,27 +75,6 @@ std::string FormatNumber(double value) {
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
   if (result.ec != std::errc()) return "?";
   return std::string(buffer, result.ptr);
-}
-
-// "2 hours", "30 minutes", "1 day": the largest unit that divides the duration exactly, as the
-// language spells it. Months (30 days) are skipped: "30 days" reads better than "1 month".
-std::string FormatDuration(int64_t seconds) {
-  struct Unit {
-    int64_t seconds;
-    const char* singular;
-    const char* plural;
-  };
-  static constexpr Unit kUnits[] = {
-      {365 * 86400, "year", "years"}, {7 * 86400, "week", "weeks"}, {86400, "day", "days"},
-      {3600, "hour", "hours"},        {60, "minute", "minutes"},
-  };
-  for (const Unit& unit : kUnits) {
-    if (seconds != 0 && seconds % unit.seconds == 0) {
-      const int64_t count = seconds / unit.seconds;
-      return std::to_string(count) + " " + (count == 1 ? unit.singular : unit.plural);
-    }
-  }
-  return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
 }
 
 std::string FieldName(const Program& program, FieldId field) {

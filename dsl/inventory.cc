@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dsl/duration_text.h"
+
 namespace consentflow::dsl {
 namespace {
 
@@ -106,7 +108,7 @@ void AppendProgram(const Program& program, std::vector<InventoryRow>& rows) {
     row.field = field.id;
     row.type = TypeText(field);
     row.retention_seconds = field.keep_seconds;
-    row.retention = FormatRetention(field.keep_seconds);
+    row.retention = FormatDuration(field.keep_seconds);
     row.stored_in = StoringStates(program, id);
     rows.push_back(std::move(row));
     if (field.purpose < purpose_used.size()) purpose_used[field.purpose] = true;
@@ -224,25 +226,6 @@ std::vector<InventoryRow> BuildInventory(const std::vector<const Program*>& prog
     if (program != nullptr) AppendProgram(*program, rows);
   }
   return rows;
-}
-
-std::string FormatRetention(int64_t seconds) {
-  struct Unit {
-    int64_t seconds;
-    const char* singular;
-    const char* plural;
-  };
-  static constexpr Unit kUnits[] = {
-      {365 * 86400, "year", "years"}, {7 * 86400, "week", "weeks"}, {86400, "day", "days"},
-      {3600, "hour", "hours"},        {60, "minute", "minutes"},
-  };
-  for (const Unit& unit : kUnits) {
-    if (seconds != 0 && seconds % unit.seconds == 0) {
-      const int64_t count = seconds / unit.seconds;
-      return std::to_string(count) + " " + (count == 1 ? unit.singular : unit.plural);
-    }
-  }
-  return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
 }
 
 std::string InventoryMarkdown(const std::vector<InventoryRow>& rows) {

@@ -24,7 +24,7 @@ struct InventoryRow {
   std::string type;       // with its constraint: "text max 80", "number 0..100000", "email"
   std::string purpose;
   std::string purpose_description;
-  std::string retention;  // FormatRetention(retention_seconds): "30 days"
+  std::string retention;  // FormatDuration(retention_seconds): "30 days"
   int64_t retention_seconds = 0;
   std::vector<std::string> notices;    // "privacy v2": the declared notices granting `purpose`
   std::vector<std::string> stored_in;  // states with an ask/choose into the field or a call
@@ -37,10 +37,6 @@ struct InventoryRow {
 // purpose that no field uses, in declaration order.
 // REQUIRES: every pointer is non-null and came from Compile().
 std::vector<InventoryRow> BuildInventory(const std::vector<const Program*>& programs);
-
-// A duration in the largest unit that divides it exactly: "30 days", "2 hours", "6 weeks",
-// "1 year" (365 days). Months are not used ("30 days", never "1 month").
-std::string FormatRetention(int64_t seconds);
 
 // A Markdown document: a title, a table of the fields (one row per field), and a table of the
 // purposes without a field with the notices that grant them. Cell text is escaped (`|`, and the

@@ -3,6 +3,8 @@
 
 #include "dsl/inventory.h"
 
+#include "dsl/duration_text.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -278,18 +280,18 @@ state bye
   EXPECT_EQ(rows[4].flow, "spring_leads");
 }
 
-TEST(FormatRetentionTest, UsesTheLargestUnitThatDividesExactly) {
-  EXPECT_EQ(FormatRetention(30 * 86400), "30 days");
-  EXPECT_EQ(FormatRetention(14 * 86400), "2 weeks");
-  EXPECT_EQ(FormatRetention(42 * 86400), "6 weeks");
-  EXPECT_EQ(FormatRetention(365 * 86400), "1 year");
-  EXPECT_EQ(FormatRetention(730 * 86400), "2 years");
-  EXPECT_EQ(FormatRetention(7200), "2 hours");
-  EXPECT_EQ(FormatRetention(86400), "1 day");
-  EXPECT_EQ(FormatRetention(60), "1 minute");
-  EXPECT_EQ(FormatRetention(90), "90 seconds");
-  EXPECT_EQ(FormatRetention(1), "1 second");
-  EXPECT_EQ(FormatRetention(0), "0 seconds");
+TEST(FormatDurationTest, UsesTheLargestUnitThatDividesExactly) {
+  EXPECT_EQ(FormatDuration(30 * 86400), "30 days");
+  EXPECT_EQ(FormatDuration(14 * 86400), "2 weeks");
+  EXPECT_EQ(FormatDuration(42 * 86400), "6 weeks");
+  EXPECT_EQ(FormatDuration(365 * 86400), "1 year");
+  EXPECT_EQ(FormatDuration(730 * 86400), "2 years");
+  EXPECT_EQ(FormatDuration(7200), "2 hours");
+  EXPECT_EQ(FormatDuration(86400), "1 day");
+  EXPECT_EQ(FormatDuration(60), "1 minute");
+  EXPECT_EQ(FormatDuration(90), "90 seconds");
+  EXPECT_EQ(FormatDuration(1), "1 second");
+  EXPECT_EQ(FormatDuration(0), "0 seconds");
 }
 
 TEST_F(InventoryTest, MarkdownHasATitleAndATableRowPerField) {
