@@ -29,6 +29,7 @@ struct Edge {
   int notice = -1;      // accepting this notice happens on this edge
   int sets_field = -1;  // this field is stored on this edge
   int declines = -1;    // this edge is taken when this notice is declined
+  enum class Via : uint8_t { kStep, kRetries, kTimeout } via = Via::kStep;
 };
 
 struct Site {
@@ -69,36 +70,43 @@ class Graph {
   uint32_t FirstNode(std::size_t state) const { return first_node_[state]; }
   uint32_t StateOf(uint32_t n) const { return state_of_[n]; }
 
-  // Breadth-first search from every root, not taking the edges `skip` rejects. Returns, per
-  // node, the node it was first reached from (the root itself for a root; kNone: unreached).
+  // Breadth-first search from every root, not taking the edges `skip` rejects. For each node,
+  // `parent` is the node it was first reached from (a root is its own parent; kNone: not
+  // reached) and `edge` the edge taken to get there.
+  struct Trace {
+    std::vector<uint32_t> parent;
+    std::vector<const Edge*> edge;
+    bool Reached(uint32_t n) const { return parent[n] != kNone; }
+  };
   template <typename Skip>
-  std::vector<uint32_t> Search(Skip skip) const {
-    std::vector<uint32_t> parent(size(), kNone);
+  Trace Search(Skip skip) const {
+    Trace trace{std::vector<uint32_t>(size(), kNone), std::vector<const Edge*>(size(), nullptr)};
     std::deque<uint32_t> queue;
     for (const Root& root : roots_) {
-      if (parent[root.node] != kNone) continue;
-      parent[root.node] = root.node;
+      if (trace.Reached(root.node)) continue;
+      trace.parent[root.node] = root.node;
       queue.push_back(root.node);
     }
     while (!queue.empty()) {
       const uint32_t n = queue.front();
       queue.pop_front();
       for (const Edge& e : edges_[n]) {
-        if (parent[e.to] != kNone || skip(e)) continue;
-        parent[e.to] = n;
+        if (trace.Reached(e.to) || skip(e)) continue;
+        trace.parent[e.to] = n;
+        trace.edge[e.to] = &e;
         queue.push_back(e.to);
       }
     }
-    return parent;
+    return trace;
   }
 
   // "start -> details -> ski", "on keyword \"agent\" -> talk_to_human", and where a consent
   // was declined on the way: "start (privacy declined) -> ask_mood".
-  std::string PathTo(uint32_t n, const std::vector<uint32_t>& parent) const {
+  std::string PathTo(uint32_t n, const Trace& trace) const {
     std::vector<uint32_t> nodes;
-    for (uint32_t at = n;; at = parent[at]) {
+    for (uint32_t at = n;; at = trace.parent[at]) {
       nodes.push_back(at);
-      if (parent[at] == at) break;
+      if (trace.parent[at] == at) break;
     }
     std::reverse(nodes.begin(), nodes.end());
     std::string path;
@@ -107,11 +115,10 @@ class Graph {
     }
     path += cx_.flow().states[state_of_[nodes.front()]].id.name;
     for (std::size_t i = 1; i < nodes.size(); ++i) {
-      for (const Edge& e : edges_[nodes[i - 1]]) {
-        if (e.to != nodes[i] || e.declines < 0) continue;
-        path += " (" + cx_.flow().notices[e.declines].id.name + " declined)";
-        break;
-      }
+      const Edge& e = *trace.edge[nodes[i]];
+      if (e.declines >= 0) path += " (" + cx_.flow().notices[e.declines].id.name + " declined)";
+      if (e.via == Edge::Via::kRetries) path += " (retries used up)";
+      if (e.via == Edge::Via::kTimeout) path += " (no answer in time)";
       if (state_of_[nodes[i]] != state_of_[nodes[i - 1]] || nodes[i] <= nodes[i - 1]) {
         path += " -> " + cx_.flow().states[state_of_[nodes[i]]].id.name;
       }
@@ -138,6 +145,9 @@ class Graph {
   void Link(uint32_t from, uint32_t to, int notice = -1, int sets_field = -1, int declines = -1) {
     if (to != kNone) edges_[from].push_back(Edge{to, notice, sets_field, declines});
   }
+  void Link(uint32_t from, uint32_t to, Edge::Via via) {
+    if (to != kNone) edges_[from].push_back(Edge{to, -1, -1, -1, via});
+  }
 
   void Reference(uint32_t n, const ast::Text& text) {
     for (const ast::TextPart& part : text.parts) {
@@ -160,8 +170,8 @@ class Graph {
       case StepKind::kAsk:
         if (field >= 0) stores_[n].push_back(Site{field, step.field->location});
         Link(n, next, -1, field);
-        Link(n, step.retries_target ? Entry(*step.retries_target) : kNone);
-        if (step.timeout_target) Link(n, Entry(*step.timeout_target));
+        if (step.retries_target) Link(n, Entry(*step.retries_target), Edge::Via::kRetries);
+        if (step.timeout_target) Link(n, Entry(*step.timeout_target), Edge::Via::kTimeout);
         break;
       case StepKind::kChoose:
         if (field >= 0) stores_[n].push_back(Site{field, step.field->location});
@@ -259,11 +269,11 @@ void CheckStateEnds(CheckContext& cx) {
 }
 
 void CheckReachable(CheckContext& cx, const Graph& graph) {
-  const std::vector<uint32_t> parent = graph.Search([](const Edge&) { return false; });
+  const Graph::Trace trace = graph.Search([](const Edge&) { return false; });
   const auto& states = cx.flow().states;
   for (std::size_t s = 0; s < states.size(); ++s) {
     const uint32_t node = graph.FirstNode(s);
-    if (node == kNone || parent[node] != kNone) continue;
+    if (node == kNone || trace.Reached(node)) continue;
     cx.Warning(states[s].id.location, "unreachable-state",
                "state '" + states[s].id.name + "' is never reached from 'start' or a handler");
   }
@@ -282,10 +292,10 @@ void CheckConsentProof(CheckContext& cx, const Graph& graph) {
     }
     // No notice grants it at all: reported once, on the field (check_usage.cc).
     if (!granted_anywhere) continue;
-    const std::vector<uint32_t> parent =
+    const Graph::Trace trace =
         graph.Search([&](const Edge& e) { return e.notice >= 0 && grants[e.notice]; });
     for (uint32_t n = 0; n < graph.size(); ++n) {
-      if (parent[n] == kNone) continue;
+      if (!trace.Reached(n)) continue;
       for (const Site& store : graph.StoresAt(n)) {
         const ast::Field& field = flow.fields[store.field];
         if (field.purpose.name != purpose.id.name) continue;
@@ -293,7 +303,7 @@ void CheckConsentProof(CheckContext& cx, const Graph& graph) {
             store.location, "consent-before-capture",
             "field '" + field.id.name + "' (purpose '" + purpose.id.name +
                 "') may be stored before the person has accepted a notice that grants '" +
-                purpose.id.name + "'; none is accepted on the path " + graph.PathTo(n, parent));
+                purpose.id.name + "'; none is accepted on the path " + graph.PathTo(n, trace));
         for (std::size_t i = 0; i < flow.notices.size(); ++i) {
           if (!grants[i]) continue;
           CheckContext::AddNote(d, flow.notices[i].id.location,
@@ -315,15 +325,14 @@ void CheckMaybeUnset(CheckContext& cx, const Graph& graph) {
   for (std::size_t f = 0; f < referenced.size(); ++f) {
     if (!referenced[f]) continue;
     const int field = static_cast<int>(f);
-    const std::vector<uint32_t> parent =
-        graph.Search([&](const Edge& e) { return e.sets_field == field; });
+    const Graph::Trace trace = graph.Search([&](const Edge& e) { return e.sets_field == field; });
     for (uint32_t n = 0; n < graph.size(); ++n) {
-      if (parent[n] == kNone) continue;
+      if (!trace.Reached(n)) continue;
       for (const Site& site : graph.ReferencesAt(n)) {
         if (site.field != field) continue;
         cx.Warning(site.location, "maybe-unset",
                    "{" + cx.flow().fields[f].id.name + "} may be empty here: nothing stores it on "
-                   "the path " + graph.PathTo(n, parent));
+                   "the path " + graph.PathTo(n, trace));
       }
     }
   }

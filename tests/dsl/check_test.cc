@@ -108,7 +108,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"step-outside-state", "purpose offer", "say \"hi\"\npurpose offer", 2, 1},
         Case{"misplaced-line", "  say \"Bye\"", "  grants offer\n  say \"Bye\"", 18, 3},
         Case{"duplicate-flow", "purpose offer", "flow u\npurpose offer", 2, 1},
-        Case{"bad-number", "notice privacy v1", "notice privacy v0", 3, 16}),
+        Case{"bad-number", "notice privacy v1", "notice privacy v0", 3, 16},
+        Case{"number-too-large", "keep 30 days", "keep 99999999999999999999 days", 8, 39},
+        Case{"invalid-utf8", "say \"Bye\"", "say \"B\xE9\"", 18, 9},
+        Case{"duplicate-version", "purpose offer", "version 2\nversion 3\npurpose offer", 3, 1},
+        Case{"duplicate-hooks", "purpose offer", "hooks \"a.lua\"\nhooks \"b.lua\"\npurpose offer", 3, 1},
+        Case{"duplicate-detail", "  grants offer", "  grants offer\n  text \"again\"", 6, 3}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
