@@ -192,13 +192,12 @@ std::string FormatString(std::string_view raw, std::size_t indent) {
   return WithoutCarriageReturns(raw);
 }
 
-// The code of one logical line, tokens separated canonically.
-std::string FormatCode(std::string_view code, std::size_t indent) {
-  std::vector<Token> tokens;
-  if (!Tokenize(code, tokens)) return WithoutCarriageReturns(code);
+// Tokens [begin, end) of a line indented by `indent`, separated canonically.
+std::string JoinTokens(const std::vector<Token>& tokens, std::size_t begin, std::size_t end,
+                       std::size_t indent) {
   std::string out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (i > 0 && SpaceBetween(tokens[i - 1], tokens[i])) out += ' ';
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin && SpaceBetween(tokens[i - 1], tokens[i])) out += ' ';
     if (tokens[i].kind == TokenKind::kString) {
       out += FormatString(tokens[i].text, indent);
     } else {
@@ -206,6 +205,54 @@ std::string FormatCode(std::string_view code, std::size_t indent) {
     }
   }
   return out;
+}
+
+bool IsWord(const Token& token, std::string_view word) {
+  return token.kind == TokenKind::kWord && token.text == word;
+}
+
+// ---------------------------------------------------------------- columns
+// Declarations whose lines form a table: consecutive lines of one kind align their columns.
+enum class Table { kNone, kField, kPurpose };
+
+// The code of one logical line, cut into the cells that alignment may pad: `field`, its name,
+// its type with constraint, `for PURPOSE`, `keep DURATION` for a field; `purpose`, its name, its
+// description for a purpose; the whole code (one cell) for any other line.
+struct Cells {
+  Table table = Table::kNone;
+  std::vector<std::string> cells;
+};
+
+Cells FormatCells(std::string_view code, LineKind kind, std::size_t indent) {
+  std::vector<Token> tokens;
+  if (!Tokenize(code, tokens)) return Cells{Table::kNone, {WithoutCarriageReturns(code)}};
+  auto cut = [&](Table table, const std::vector<std::size_t>& bounds) {
+    Cells out{table, {}};
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+      out.cells.push_back(JoinTokens(tokens, bounds[i], bounds[i + 1], indent));
+    }
+    return out;
+  };
+  const std::size_t n = tokens.size();
+  if (kind == LineKind::kDeclaration && n > 0) {
+    // field ID TYPE [constraint] for PURPOSE keep AMOUNT UNIT: the type's tokens are keywords,
+    // numbers and `..`, never the word `for`, so the first `for` after the type ends it.
+    if (IsWord(tokens[0], "field") && n >= 7) {
+      std::size_t f = 3;
+      while (f < n && !IsWord(tokens[f], "for")) ++f;
+      if (f + 2 < n && IsWord(tokens[f + 2], "keep")) {
+        return cut(Table::kField, {0, 1, 2, f, f + 2, n});
+      }
+    }
+    if (IsWord(tokens[0], "purpose") && n == 3) return cut(Table::kPurpose, {0, 1, 2, 3});
+  }
+  return cut(Table::kNone, {0, n});
+}
+
+// Columns are counted in code points, as gofmt counts them: a UTF-8 continuation byte adds none.
+std::size_t Width(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // ---------------------------------------------------------------- lines
@@ -246,33 +293,114 @@ FormatResult FormatFlow(const SourceFile& source) {
     return result;
   }
 
+  // The lines to write: blank lines dropped (each remembered by the line after it).
+  struct OutLine {
+    bool blank_before = false;  // a blank line is written before this one
+    bool is_comment = false;    // a whole-line comment
+    std::size_t indent = 0;
+    Cells cells;
+    std::string code;           // the cells joined, with alignment padding (no indentation)
+    std::string comment;        // from its '#', without trailing blanks; empty when none
+  };
   const std::vector<std::size_t> indent = Indentation(parsed.layout);
-  std::string& out = result.text;
-  if (source.text.starts_with(kByteOrderMark)) out += kByteOrderMark;
-  bool wrote_line = false;
+  const std::string_view text(source.text);
+  std::vector<OutLine> lines;
   bool blank_pending = false;
   for (std::size_t i = 0; i < parsed.layout.size(); ++i) {
     const LineLayout& line = parsed.layout[i];
     if (line.kind == LineKind::kBlank) {
-      blank_pending = wrote_line;
+      blank_pending = !lines.empty();
       continue;
     }
-    if (blank_pending) out += '\n';
+    OutLine out;
+    out.blank_before = blank_pending;
     blank_pending = false;
-    out.append(indent[i], ' ');
-    const std::string_view comment = TrimRight(line.comment);
-    if (line.kind == LineKind::kComment) {
-      out += comment;
+    out.is_comment = line.kind == LineKind::kComment;
+    out.indent = indent[i];
+    out.comment = std::string(TrimRight(line.comment));
+    if (!out.is_comment) {
+      out.cells = FormatCells(text.substr(line.code_begin, line.code_end - line.code_begin),
+                              line.kind, indent[i]);
+    }
+    lines.push_back(std::move(out));
+  }
+
+  // A block: consecutive lines with no blank line and no whole-line comment between them.
+  auto continues_block = [&](std::size_t i) {
+    return i > 0 && !lines[i].blank_before && !lines[i].is_comment && !lines[i - 1].is_comment;
+  };
+
+  // Tables: within a run of lines of the same table kind, every column but the last is padded
+  // to its widest cell + 1 space.
+  for (std::size_t begin = 0; begin < lines.size();) {
+    std::size_t end = begin + 1;
+    const Table table = lines[begin].cells.table;
+    if (table != Table::kNone) {
+      while (end < lines.size() && continues_block(end) && lines[end].cells.table == table) ++end;
+    }
+    std::vector<std::size_t> widths;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::vector<std::string>& cells = lines[i].cells.cells;
+      widths.resize(std::max(widths.size(), cells.size()), 0);
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        widths[c] = std::max(widths[c], Width(cells[c]));
+      }
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::vector<std::string>& cells = lines[i].cells.cells;
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        lines[i].code += cells[c];
+        if (c + 1 < cells.size()) lines[i].code.append(widths[c] + 1 - Width(cells[c]), ' ');
+      }
+    }
+    begin = end;
+  }
+
+  // Trailing comments: a run of physically consecutive lines that each end in a comment starts
+  // the comments in one column, 2 spaces after the widest code. A line whose code spans lines
+  // (a `"""` string) ends in its last physical line, which is what counts; its first physical
+  // line has no comment, so such a line can only start a run.
+  auto code_width = [&](const OutLine& line) {  // of the last physical line of the code
+    const std::size_t nl = line.code.rfind('\n');
+    if (nl == std::string::npos) return line.indent + Width(line.code);
+    return Width(std::string_view(line.code).substr(nl + 1));
+  };
+  auto has_trailing_comment = [&](std::size_t i) {
+    return !lines[i].is_comment && !lines[i].comment.empty();
+  };
+  std::vector<std::size_t> comment_column(lines.size(), 0);
+  for (std::size_t begin = 0; begin < lines.size();) {
+    if (!has_trailing_comment(begin)) {
+      ++begin;
+      continue;
+    }
+    std::size_t end = begin + 1;
+    while (end < lines.size() && continues_block(end) && has_trailing_comment(end) &&
+           lines[end].code.find('\n') == std::string::npos) {
+      ++end;
+    }
+    std::size_t column = 0;
+    for (std::size_t i = begin; i < end; ++i) column = std::max(column, code_width(lines[i]) + 2);
+    for (std::size_t i = begin; i < end; ++i) comment_column[i] = column;
+    begin = end;
+  }
+
+  std::string& out = result.text;
+  if (source.text.starts_with(kByteOrderMark)) out += kByteOrderMark;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const OutLine& line = lines[i];
+    if (line.blank_before) out += '\n';
+    out.append(line.indent, ' ');
+    if (line.is_comment) {
+      out += line.comment;
     } else {
-      const std::string_view text(source.text);
-      out += FormatCode(text.substr(line.code_begin, line.code_end - line.code_begin), indent[i]);
-      if (!comment.empty()) {
-        out += "  ";
-        out += comment;
+      out += line.code;
+      if (!line.comment.empty()) {
+        out.append(comment_column[i] - code_width(line), ' ');
+        out += line.comment;
       }
     }
     out += '\n';
-    wrote_line = true;
   }
   result.ok = true;
   return result;

@@ -91,6 +91,10 @@ cp "$work/broken.flow" "$work/broken.orig"
 check "fmt refuses a file with a syntax error" test $? -eq 1
 check "fmt leaves a broken file untouched" cmp -s "$work/broken.flow" "$work/broken.orig"
 
+# The examples marketers copy are laid out canonically.
+"$cf" fmt --check "$src"/flows/*.flow "$src"/tests/testdata/flows/good/*.flow >"$work/out" 2>&1
+check "every example flow is formatted (run consentflow fmt)" test $? -eq 0
+
 # help lists the subcommands.
 "$cf" help >"$work/help"
 check "help lists check, graph, inventory and fmt" grep -q 'inventory' "$work/help"
