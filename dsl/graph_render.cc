@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/duration_text.h"
+#include "dsl/value_text.h"
 
 namespace consentflow::dsl {
 namespace {
@@ -66,15 +66,6 @@ std::vector<std::string> Wrap(std::string_view text) {
     begin = end + 1;
   }
   return lines;
-}
-
-// The shortest fixed-notation spelling that reads back as `value`: 5000, 2.5, -3.
-std::string FormatNumber(double value) {
-  char buffer[400];
-  const auto result =
-      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  if (result.ec != std::errc()) return "?";
-  return std::string(buffer, result.ptr);
 }
 
 std::string FieldName(const Program& program, FieldId field) {

@@ -7,19 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/duration_text.h"
+#include "dsl/value_text.h"
 
 namespace consentflow::dsl {
 namespace {
-
-// The shortest fixed-notation spelling that reads back as `value`: 100000, 2.5, -3.
-std::string FormatNumber(double value) {
-  char buffer[400];
-  const auto result =
-      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  if (result.ec != std::errc()) return "?";
-  return std::string(buffer, result.ptr);
-}
 
 // The type as the flow declares it, constraint included, so the reader sees what is accepted.
 std::string TypeText(const ProgramField& field) {

@@ -19,6 +19,12 @@ LoadedFlow CompileText(std::string_view text, const CheckOptions& options) {
   return LoadFlowSource(SourceFile{"test.flow", std::string(text)}, options);
 }
 
+ProgramPtr CompileProgram(std::string_view text, std::string_view name) {
+  const LoadedFlow loaded = LoadFlowSource(SourceFile{std::string(name), std::string(text)});
+  EXPECT_TRUE(loaded.ok()) << Dump(loaded);
+  return loaded.program;
+}
+
 const Diagnostic* Find(const Diagnostics& diagnostics, std::string_view code) {
   for (const Diagnostic& d : diagnostics) {
     if (d.code == code) return &d;

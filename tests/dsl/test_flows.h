@@ -37,6 +37,10 @@ std::string Replace(std::string_view text, std::string_view from, std::string_vi
 
 LoadedFlow CompileText(std::string_view text, const CheckOptions& options = {});
 
+// Compiles `text` and returns its machine; fails the test (and returns null) when it does not
+// compile.
+ProgramPtr CompileProgram(std::string_view text, std::string_view name = "test.flow");
+
 // The first diagnostic with `code`, or nullptr.
 const Diagnostic* Find(const Diagnostics& diagnostics, std::string_view code);
 

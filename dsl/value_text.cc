@@ -1,4 +1,6 @@
-#include "dsl/duration_text.h"
+#include "dsl/value_text.h"
+
+#include <charconv>
 
 namespace consentflow::dsl {
 
@@ -22,6 +24,13 @@ std::string FormatDuration(int64_t seconds) {
     }
   }
   return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
+}
+
+std::string FormatNumber(double value) {
+  char buffer[400];  // fixed notation of the largest double needs 309 digits
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  if (result.ec != std::errc()) return "?";
+  return std::string(buffer, result.ptr);
 }
 
 }  // namespace consentflow::dsl
