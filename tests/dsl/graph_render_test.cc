@@ -27,14 +27,7 @@ constexpr const char* kStates[] = {
     "start",  "details",       "ski",   "hot_lead", "hike", "newsletter_offer",
     "thanks", "talk_to_human", "nudge", "bye"};
 
-// `text` with its one occurrence of `from` replaced by `to`.
-std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out(text);
-  const std::size_t at = out.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
+using testing::Replace;
 
 ProgramPtr Load(std::string_view text) { return testing::CompileProgram(text, "spring_leads.flow"); }
 

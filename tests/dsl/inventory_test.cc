@@ -33,14 +33,7 @@ const std::string_view kSpringLeads = testing::kContractExample;
 
 constexpr std::string_view kFileName = "flows/spring_leads.flow";
 
-// `text` with its one occurrence of `from` replaced by `to`.
-std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out(text);
-  const std::size_t at = out.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
+using testing::Replace;
 
 ProgramPtr Load(std::string_view text, std::string_view name = kFileName) {
   return testing::CompileProgram(text, name);
