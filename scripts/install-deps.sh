@@ -10,6 +10,8 @@ packages=(
   tao-pegtl-dev libcli11-dev nlohmann-json3-dev
   # Lua hooks (the C++ build of Lua 5.4: Lua errors unwind as C++ exceptions)
   liblua5.4-dev
+  # the engine: its store (SQLite) and the consent ledger's hashes (OpenSSL)
+  libsqlite3-dev libssl-dev
   # tests, benchmarks, the fuzz target (clang + libFuzzer runtime), graph rendering
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev graphviz
 )

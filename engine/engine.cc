@@ -1,0 +1,165 @@
+#include "engine/engine.h"
+
+#include <unordered_map>
+
+namespace consentflow::engine {
+namespace {
+
+// Field values past their `keep` are gone before any step can read or re-save them.
+void DropExpired(Conversation& c, Timestamp now) {
+  for (auto it = c.fields.begin(); it != c.fields.end();) {
+    it = it->second.expires <= now ? c.fields.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace
+
+Engine::Engine(Store& store, const FlowRegistry& flows, const Clock& clock,
+               scripting::ScriptHost* hooks, EngineOptions options)
+    : store_(store), flows_(flows), clock_(clock), hooks_(hooks), options_(options) {}
+
+Result<bool> Engine::Receive(const InboundMessage& message) { return store_.Enqueue(message); }
+
+Result<Conversation> Engine::Load(const std::string& contact) {
+  if (const auto it = cache_.find(contact); it != cache_.end()) return it->second;
+  Result<std::optional<Conversation>> loaded = store_.LoadConversation(contact);
+  if (!loaded) return loaded.error();
+  if (*loaded) return std::move(**loaded);
+  Conversation fresh;
+  fresh.contact = contact;
+  return fresh;
+}
+
+const dsl::Program* Engine::ProgramFor(Conversation& c, const InboundMessage* first) {
+  if (c.phase != Phase::kIdle || first == nullptr) {
+    if (const dsl::Program* running = flows_.Find(c.flow_id, c.flow_version)) return running;
+    return flows_.Latest(c.flow_id);  // its version is no longer deployed: the newest takes over
+  }
+  // A new conversation. A withdrawal word is for the flow the contact knows; anything else is
+  // routed, and a message no flow claims restarts the contact's previous flow.
+  const dsl::Program* program = nullptr;
+  if (!c.flow_id.empty() && IsWithdrawal(first->text)) program = flows_.Latest(c.flow_id);
+  if (!program) program = flows_.Route(*first);
+  if (!program && !c.flow_id.empty()) program = flows_.Latest(c.flow_id);
+  if (!program) return nullptr;
+  if (program->flow_id != c.flow_id) {
+    c.flow_id = program->flow_id;
+    c.fields.clear();
+    c.consents.clear();
+    if (!store_.LoadFlowData(c.flow_id, c).ok()) return nullptr;
+  }
+  c.flow_version = program->version;
+  c.state = program->start;
+  c.step = 0;
+  return program;
+}
+
+bool Engine::StepInto(Conversation& conversation, const Event& event,
+                      const std::string& message_id, std::vector<Pending>& batch,
+                      EngineReport& report) {
+  const auto* message = std::get_if<InboundMessage>(&event);
+  const dsl::Program* program = ProgramFor(conversation, message);
+  Pending pending;
+  pending.outcome.message_id = message_id;
+  if (program == nullptr) {
+    // No flow takes this contact: only the inbox entry is consumed; nothing about the contact is
+    // kept (an outcome without a flow saves no conversation).
+    ++report.unrouted;
+    pending.outcome.conversation.contact = conversation.contact;
+    batch.push_back(std::move(pending));
+    return false;
+  }
+  const Timestamp now = clock_.Now();
+  DropExpired(conversation, now);
+  StepResult result =
+      Step(StepContext{*program, now, hooks_, options_.max_steps}, std::move(conversation), event);
+  conversation = result.conversation;
+  pending.outcome.conversation = std::move(result.conversation);
+  pending.outcome.decisions = std::move(result.decisions);
+  pending.outcome.outbound = std::move(result.outbound);
+  pending.outcome.incidents = std::move(result.incidents);
+  pending.flow_errors = std::move(result.flow_errors);
+  batch.push_back(std::move(pending));
+  // The next event of this contact in the batch sees the revision this commit will store.
+  ++conversation.revision;
+  return true;
+}
+
+Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineReport report) {
+  if (batch.empty()) return report;
+  std::vector<EventOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (Pending& p : batch) outcomes.push_back(std::move(p.outcome));
+  Result<std::vector<Status>> statuses = store_.Commit(outcomes);
+  if (!statuses) {
+    cache_.clear();
+    return statuses.error();
+  }
+  if (cache_.size() + outcomes.size() > options_.cache_limit) cache_.clear();
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const Conversation& c = outcomes[i].conversation;
+    if (!(*statuses)[i].ok()) {
+      ++report.failed;
+      cache_.erase(c.contact);
+      continue;
+    }
+    ++report.handled;
+    if (c.flow_id.empty()) continue;
+    Conversation saved = c;
+    ++saved.revision;
+    cache_.insert_or_assign(c.contact, std::move(saved));
+    for (std::string& e : batch[i].flow_errors) report.flow_errors.push_back(std::move(e));
+  }
+  return report;
+}
+
+Result<EngineReport> Engine::ProcessPending() {
+  Result<std::vector<InboundMessage>> claimed =
+      store_.ClaimPending(options_.batch_size, options_.claim_for);
+  if (!claimed) return claimed.error();
+  EngineReport report;
+  std::vector<Pending> batch;
+  std::unordered_map<std::string, Conversation> working;
+  for (const InboundMessage& m : *claimed) {
+    auto it = working.find(m.contact);
+    if (it == working.end()) {
+      Result<Conversation> loaded = Load(m.contact);
+      if (!loaded) return loaded.error();
+      it = working.emplace(m.contact, std::move(*loaded)).first;
+    }
+    StepInto(it->second, m, m.id, batch, report);
+  }
+  return CommitBatch(std::move(batch), report);
+}
+
+Result<EngineReport> Engine::FireDueTimers() {
+  Result<std::vector<TimerFired>> due = store_.DueTimers(clock_.Now(), options_.batch_size);
+  if (!due) return due.error();
+  EngineReport report;
+  std::vector<Pending> batch;
+  for (const TimerFired& timer : *due) {
+    Result<Conversation> conversation = Load(timer.contact);
+    if (!conversation) return conversation.error();
+    StepInto(*conversation, timer, "", batch, report);
+  }
+  return CommitBatch(std::move(batch), report);
+}
+
+Result<EngineReport> Engine::Act(const AgentAction& action) {
+  Result<Conversation> conversation = Load(action.contact);
+  if (!conversation) return conversation.error();
+  EngineReport report;
+  std::vector<Pending> batch;
+  StepInto(*conversation, action, "", batch, report);
+  return CommitBatch(std::move(batch), report);
+}
+
+Result<std::size_t> Engine::SweepRetention() {
+  Result<std::size_t> erased = store_.EraseExpiredFields(clock_.Now());
+  if (erased) {
+    for (auto& [contact, conversation] : cache_) DropExpired(conversation, clock_.Now());
+  }
+  return erased;
+}
+
+}  // namespace consentflow::engine

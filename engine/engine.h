@@ -1,0 +1,85 @@
+#pragma once
+
+// The engine: the imperative shell around the interpreter. It takes inbound messages into the
+// store's durable inbox, and processes them in batches: claim, load each conversation (from its
+// cache or the store), route idle contacts to a flow, Step(), and commit all outcomes of the
+// batch in one transaction (group commit). Timers, agent actions and the retention sweep go the
+// same way. The engine itself keeps no state that the store does not have, except a cache of
+// conversations that is only ever filled from what was committed.
+//
+// Not thread-safe: one thread drives an Engine (the server posts work to it). Several engine
+// processes may share one store that supports it (see store.h).
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/base/clock.h"
+#include "engine/base/result.h"
+#include "engine/flow_registry.h"
+#include "engine/interpreter.h"
+#include "engine/store/store.h"
+#include "scripting/script_host.h"
+
+namespace consentflow::engine {
+
+struct EngineOptions {
+  // Events committed together: one durable sync for this many (group commit).
+  std::size_t batch_size = 256;
+  // How long a claimed message is reserved for this engine before another may take it.
+  Duration claim_for = std::chrono::seconds(60);
+  // Conversations kept in memory; past this the cache is cleared (they reload from the store).
+  std::size_t cache_limit = 100'000;
+  int max_steps = 1000;  // see StepContext
+};
+
+// What a round of work did, for logs and metrics.
+struct EngineReport {
+  std::size_t handled = 0;     // events committed
+  std::size_t failed = 0;      // events whose commit failed (they are retried)
+  std::size_t unrouted = 0;    // first messages no flow claims (and no default flow)
+  std::vector<std::string> flow_errors;  // no personal data
+};
+
+class Engine {
+ public:
+  Engine(Store& store, const FlowRegistry& flows, const Clock& clock,
+         scripting::ScriptHost* hooks, EngineOptions options = {});
+
+  // Records an inbound message durably (exactly once: false for a redelivery).
+  Result<bool> Receive(const InboundMessage& message);
+  // Processes pending messages, up to one batch.
+  Result<EngineReport> ProcessPending();
+  // Fires the timers due now.
+  Result<EngineReport> FireDueTimers();
+  // An agent acted on a handed-off conversation.
+  Result<EngineReport> Act(const AgentAction& action);
+  // Erases field values past their retention period. Run at start-up and periodically.
+  Result<std::size_t> SweepRetention();
+
+  // Conversations in the cache (for the memory benchmark).
+  std::size_t cached() const { return cache_.size(); }
+
+ private:
+  struct Pending {
+    EventOutcome outcome;
+    std::vector<std::string> flow_errors;
+  };
+  Result<Conversation> Load(const std::string& contact);
+  const dsl::Program* ProgramFor(Conversation& conversation, const InboundMessage* first_message);
+  // Steps `event` for `conversation` (updated in place) and appends the outcome to `batch`.
+  bool StepInto(Conversation& conversation, const Event& event, const std::string& message_id,
+                std::vector<Pending>& batch, EngineReport& report);
+  Result<EngineReport> CommitBatch(std::vector<Pending> batch, EngineReport report);
+
+  Store& store_;
+  const FlowRegistry& flows_;
+  const Clock& clock_;
+  scripting::ScriptHost* hooks_;
+  EngineOptions options_;
+  std::unordered_map<std::string, Conversation> cache_;
+};
+
+}  // namespace consentflow::engine

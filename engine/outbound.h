@@ -1,0 +1,31 @@
+#pragma once
+
+// What the bot sends. The WhatsApp channel turns these into Cloud API requests.
+
+#include <string>
+#include <vector>
+
+namespace consentflow::engine {
+
+struct ReplyChoice {
+  std::string id;     // comes back as InboundMessage::reply_id when tapped
+  std::string title;  // what the button or list row shows
+};
+
+struct OutboundMessage {
+  enum class Kind {
+    kText,             // body only
+    kButtons,          // body + up to 3 reply buttons
+    kList,             // body + a list of up to 10 rows, opened by `list_button`
+    kLocationRequest,  // body + WhatsApp's "send location" button
+  };
+  std::string contact;
+  Kind kind = Kind::kText;
+  std::string body;
+  std::vector<ReplyChoice> choices;
+  std::string list_button;  // kList: the title of the button that opens the list
+
+  friend bool operator==(const OutboundMessage&, const OutboundMessage&) = default;
+};
+
+}  // namespace consentflow::engine
