@@ -1,6 +1,7 @@
 #include "engine/interpreter.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <variant>
 
 #include "dsl/check.h"
@@ -22,6 +23,27 @@ bool IsWithdrawal(std::string_view text) {
 namespace {
 
 constexpr const char* kListButton = "Choose";
+
+// A value a hook wrote, checked like an answer of the field's type: as typed text, or for a
+// location as "latitude,longitude". Choice fields take any title.
+std::optional<std::string> ValidateHookValue(const dsl::ProgramField& field, const std::string& value) {
+  if (field.type == FieldType::kChoice) return value;
+  InboundMessage as_answer;
+  as_answer.kind = MessageKind::kText;
+  as_answer.text = value;
+  if (field.type == FieldType::kLocation) {
+    const auto comma = value.find(',');
+    if (comma == std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    const double latitude = std::strtod(value.c_str(), &end);
+    if (end != value.c_str() + comma) return std::nullopt;
+    const double longitude = std::strtod(value.c_str() + comma + 1, &end);
+    if (*end != '\0') return std::nullopt;
+    as_answer.kind = MessageKind::kLocation;
+    as_answer.location = GeoPoint{latitude, longitude};
+  }
+  return ValidateAnswer(field, as_answer);
+}
 
 // One event's run through the machine. Owns the result being built; `c()` is the conversation.
 class Machine {
@@ -101,6 +123,7 @@ class Machine {
   void Run() {
     for (int executed = 0; executed < cx_.max_steps; ++executed) {
       if (c().step >= p_.states[c().state].steps.size()) return End();  // compiler forbids it
+      ++result_.steps;
       if (!Execute(CurrentStep())) return;
     }
     result_.flow_errors.push_back("state '" + p_.states[c().state].id + "' ran " +
@@ -353,11 +376,7 @@ class Machine {
           "list after 'writes'", cx_.now});
       return;
     }
-    InboundMessage as_text;
-    as_text.kind = MessageKind::kText;
-    as_text.text = value;
-    const auto valid = p_.fields[*id].type == FieldType::kChoice ? std::optional<std::string>(value)
-                                                                 : ValidateAnswer(p_.fields[*id], as_text);
+    const auto valid = ValidateHookValue(p_.fields[*id], value);
     if (!valid) {
       result_.flow_errors.push_back("hook '" + step.hook + "' wrote a value that is not a valid " +
                                     dsl::ast::FieldTypeName(p_.fields[*id].type) + " into '" + name + "'");

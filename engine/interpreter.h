@@ -41,6 +41,7 @@ struct StepResult {
   // Problems of the flow for its operators (a hook that failed, a loop stopped). Never holds
   // personal data: names of states, fields and hooks only.
   std::vector<std::string> flow_errors;
+  int steps = 0;  // flow steps executed (for metrics and benchmarks)
 };
 
 // Moves `conversation` (which runs `context.program`, or is idle) by `event`.

@@ -10,6 +10,8 @@ namespace consentflow::engine {
 struct ReplyChoice {
   std::string id;     // comes back as InboundMessage::reply_id when tapped
   std::string title;  // what the button or list row shows
+
+  friend bool operator==(const ReplyChoice&, const ReplyChoice&) = default;
 };
 
 struct OutboundMessage {
