@@ -85,7 +85,8 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   return true;
 }
 
-Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineReport report) {
+Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineReport report,
+                                         std::vector<std::size_t>* conflicts) {
   if (batch.empty()) return report;
   std::vector<EventOutcome> outcomes;
   outcomes.reserve(batch.size());
@@ -99,8 +100,12 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const Conversation& c = outcomes[i].conversation;
     if (!(*statuses)[i].ok()) {
-      ++report.failed;
       cache_.erase(c.contact);
+      if (conflicts && (*statuses)[i].code() == StatusCode::kConflict) {
+        conflicts->push_back(i);
+      } else {
+        ++report.failed;
+      }
       continue;
     }
     ++report.handled;
@@ -117,19 +122,35 @@ Result<EngineReport> Engine::ProcessPending() {
   Result<std::vector<InboundMessage>> claimed =
       store_.ClaimPending(options_.batch_size, options_.claim_for);
   if (!claimed) return claimed.error();
+  return HandleMessages(std::move(*claimed));
+}
+
+Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages) {
   EngineReport report;
-  std::vector<Pending> batch;
-  std::unordered_map<std::string, Conversation> working;
-  for (const InboundMessage& m : *claimed) {
-    auto it = working.find(m.contact);
-    if (it == working.end()) {
-      Result<Conversation> loaded = Load(m.contact);
-      if (!loaded) return loaded.error();
-      it = working.emplace(m.contact, std::move(*loaded)).first;
+  // A conversation can change under the cache (a retention sweep, another process): such
+  // outcomes fail with kConflict and are redone once from what the store holds.
+  for (int attempt = 0; attempt < 2 && !messages.empty(); ++attempt) {
+    std::vector<Pending> batch;
+    std::unordered_map<std::string, Conversation> working;
+    for (const InboundMessage& m : messages) {
+      auto it = working.find(m.contact);
+      if (it == working.end()) {
+        Result<Conversation> loaded = Load(m.contact);
+        if (!loaded) return loaded.error();
+        it = working.emplace(m.contact, std::move(*loaded)).first;
+      }
+      StepInto(it->second, m, m.id, batch, report);
     }
-    StepInto(it->second, m, m.id, batch, report);
+    std::vector<std::size_t> conflicts;
+    Result<EngineReport> committed =
+        CommitBatch(std::move(batch), report, attempt == 0 ? &conflicts : nullptr);
+    if (!committed) return committed.error();
+    report = std::move(*committed);
+    std::vector<InboundMessage> again;
+    for (const std::size_t i : conflicts) again.push_back(std::move(messages[i]));
+    messages = std::move(again);
   }
-  return CommitBatch(std::move(batch), report);
+  return report;
 }
 
 Result<EngineReport> Engine::FireDueTimers() {
@@ -156,9 +177,8 @@ Result<EngineReport> Engine::Act(const AgentAction& action) {
 
 Result<std::size_t> Engine::SweepRetention() {
   Result<std::size_t> erased = store_.EraseExpiredFields(clock_.Now());
-  if (erased) {
-    for (auto& [contact, conversation] : cache_) DropExpired(conversation, clock_.Now());
-  }
+  // The sweep raised the revision of every conversation it changed: cached copies are stale.
+  if (erased && *erased > 0) cache_.clear();
   return erased;
 }
 

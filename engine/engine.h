@@ -72,7 +72,13 @@ class Engine {
   // Steps `event` for `conversation` (updated in place) and appends the outcome to `batch`.
   bool StepInto(Conversation& conversation, const Event& event, const std::string& message_id,
                 std::vector<Pending>& batch, EngineReport& report);
-  Result<EngineReport> CommitBatch(std::vector<Pending> batch, EngineReport report);
+  // Commits `batch`; the indexes of outcomes that failed with kConflict (a conversation that
+  // changed under the cache) go to `conflicts`, when given.
+  Result<EngineReport> CommitBatch(std::vector<Pending> batch, EngineReport report,
+                                   std::vector<std::size_t>* conflicts = nullptr);
+  // Steps and commits `messages`, retrying (from freshly loaded conversations) the ones whose
+  // conversation changed under the cache.
+  Result<EngineReport> HandleMessages(std::vector<InboundMessage> messages);
 
   Store& store_;
   const FlowRegistry& flows_;

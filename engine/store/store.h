@@ -16,9 +16,14 @@
 // them working on one conversation.
 //
 // Every method is thread-safe. Errors: kUnavailable (the database is busy or gone: retry),
-// kConflict (a stale conversation revision: reload and redo the event), kFailedPrecondition
-// (a field without an active consent for its purpose: refused, recorded as an incident),
-// kInternal (a bug or a corrupt database).
+// kConflict (a stale conversation revision: reload and redo the event; or a message that was
+// processed already: the outcome must not apply twice), kFailedPrecondition (a field without an
+// active consent for its purpose: refused, recorded as an incident), kInvalidArgument (a message
+// id the inbox never had), kNotFound (an unknown outbox id), kInternal (a bug or a corrupt
+// database).
+//
+// The retention sweep (EraseExpiredFields) raises the revision of every conversation it
+// changes, so a copy loaded before the sweep is stale and its save fails with kConflict.
 
 #include <cstdint>
 #include <optional>

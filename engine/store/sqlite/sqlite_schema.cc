@@ -1,0 +1,250 @@
+#include "engine/store/sqlite/sqlite_schema.h"
+
+#include <chrono>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+namespace consentflow::engine::sqlite {
+namespace {
+
+struct Migration {
+  int64_t version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Conventions of every table:
+// - times are INTEGER milliseconds since the Unix epoch, UTC (Timestamp's precision);
+// - enums are stored by name ('waiting', 'step_timeout', ...) so the data reads without the code,
+//   except handoff_priority, an INTEGER rank (0 low .. 3 urgent) so an index can order by it;
+// - lists (purposes, reply choices) and the inbound payload are JSON text;
+// - what the language contract says must be erased (an inbound text once processed, an outbound
+//   text once sent) lives in one nullable column per table, set to NULL when erased, and a CHECK
+//   keeps a processed or sent row from holding it.
+constexpr Migration kMigrations[] = {
+    {1, "create the store", R"sql(
+-- Durable inbox and, after processing, the dedupe record of every message id ever seen.
+-- `seq` is the arrival order: it breaks ties between messages WhatsApp stamped in one second.
+CREATE TABLE inbox (
+  seq        INTEGER PRIMARY KEY,
+  message_id TEXT    NOT NULL UNIQUE CHECK (message_id <> ''),
+  contact    TEXT    NOT NULL,
+  sent       INTEGER NOT NULL,
+  payload    TEXT,
+  processed  INTEGER NOT NULL DEFAULT 0 CHECK (processed IN (0, 1)),
+  CHECK (processed = 1 OR payload IS NOT NULL),
+  CHECK (processed = 0 OR payload IS NULL)
+);
+-- ClaimPending: the pending messages, oldest first.
+CREATE INDEX inbox_pending ON inbox (sent, seq) WHERE processed = 0;
+
+CREATE TABLE conversations (
+  contact          TEXT    PRIMARY KEY,
+  flow_id          TEXT    NOT NULL,
+  flow_version     INTEGER NOT NULL,
+  phase            TEXT    NOT NULL CHECK (phase IN ('idle', 'waiting', 'handoff')),
+  state            INTEGER NOT NULL,
+  step             INTEGER NOT NULL,
+  invalid_answers  INTEGER NOT NULL,
+  timer            TEXT    NOT NULL CHECK (timer IN ('none', 'step_timeout', 'flow_timeout')),
+  timer_due        INTEGER NOT NULL,
+  handoff_queue    TEXT,
+  handoff_priority INTEGER CHECK (handoff_priority BETWEEN 0 AND 3),
+  handoff_note     TEXT,
+  handoff_since    INTEGER,
+  revision         INTEGER NOT NULL CHECK (revision >= 1),
+  CHECK ((handoff_queue IS NULL) = (handoff_priority IS NULL) AND
+         (handoff_queue IS NULL) = (handoff_note IS NULL) AND
+         (handoff_queue IS NULL) = (handoff_since IS NULL))
+);
+-- DueTimers: running timers by due time (contact breaks ties, so the order is total).
+CREATE INDEX conversations_timer_due ON conversations (timer_due, contact) WHERE timer <> 'none';
+-- HandoffQueue: one queue's waiting chats, most urgent first, then oldest first.
+CREATE INDEX conversations_handoff
+  ON conversations (handoff_queue, handoff_priority DESC, handoff_since, contact)
+  WHERE phase = 'handoff';
+
+-- Field values and consents belong to (contact, flow): a contact keeps them per flow when a
+-- conversation moves between flows. Deleting a conversation row deletes them too.
+CREATE TABLE field_values (
+  contact  TEXT    NOT NULL REFERENCES conversations (contact) ON DELETE CASCADE,
+  flow_id  TEXT    NOT NULL,
+  field    TEXT    NOT NULL,
+  value    TEXT    NOT NULL,
+  purpose  TEXT    NOT NULL,
+  captured INTEGER NOT NULL,
+  expires  INTEGER NOT NULL,
+  PRIMARY KEY (contact, flow_id, field)
+) WITHOUT ROWID;
+-- EraseExpiredFields.
+CREATE INDEX field_values_expires ON field_values (expires);
+
+CREATE TABLE consents (
+  contact  TEXT    NOT NULL REFERENCES conversations (contact) ON DELETE CASCADE,
+  flow_id  TEXT    NOT NULL,
+  notice   TEXT    NOT NULL,
+  version  INTEGER NOT NULL,
+  purposes TEXT    NOT NULL,
+  granted  INTEGER NOT NULL,
+  PRIMARY KEY (contact, flow_id, notice)
+) WITHOUT ROWID;
+
+-- The hash-chained consent ledger (engine/ledger.h). Append-only, enforced by the triggers.
+CREATE TABLE ledger (
+  sequence       INTEGER PRIMARY KEY CHECK (sequence >= 1),
+  contact        TEXT    NOT NULL,
+  flow_id        TEXT    NOT NULL,
+  notice_id      TEXT    NOT NULL,
+  notice_version INTEGER NOT NULL,
+  notice_sha256  TEXT    NOT NULL,
+  purposes       TEXT    NOT NULL,
+  decision       TEXT    NOT NULL CHECK (decision IN ('granted', 'declined', 'withdrawn')),
+  time           INTEGER NOT NULL,
+  evidence       TEXT    NOT NULL,
+  previous_hash  TEXT    NOT NULL,
+  hash           TEXT    NOT NULL UNIQUE
+);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+
+-- Replies waiting to be sent. AUTOINCREMENT: an id is never reused, even after old rows are
+-- pruned, so a late MarkSent cannot hit a newer message.
+CREATE TABLE outbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  contact    TEXT    NOT NULL,
+  message    TEXT,
+  queued     INTEGER NOT NULL,
+  sent_wamid TEXT,
+  sent_at    INTEGER,
+  CHECK ((sent_wamid IS NULL) = (sent_at IS NULL)),
+  CHECK ((sent_wamid IS NULL) = (message IS NOT NULL))
+);
+-- PendingOutbox.
+CREATE INDEX outbox_pending ON outbox (id) WHERE sent_wamid IS NULL;
+
+CREATE TABLE incidents (
+  id      INTEGER PRIMARY KEY,
+  contact TEXT    NOT NULL,
+  flow_id TEXT    NOT NULL,
+  field   TEXT    NOT NULL,
+  purpose TEXT    NOT NULL,
+  what    TEXT    NOT NULL,
+  time    INTEGER NOT NULL
+);
+)sql"},
+};
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status ApplyMigration(Db& db, const Migration& migration) {
+  Result<Transaction> tx = Transaction::Begin(db, Transaction::Mode::kImmediate);
+  if (!tx) return tx.error();
+  // Read again under the write lock: another process may have migrated in the meantime.
+  Result<int64_t> current = SchemaVersion(db);
+  if (!current) return current.error();
+  if (*current >= migration.version) return Status::Ok();
+  if (*current != migration.version - 1) {
+    return Status::Internal("sqlite: schema version " + std::to_string(*current) +
+                            " cannot take migration " + std::to_string(migration.version));
+  }
+  if (Status status = db.Exec(migration.sql); !status.ok()) return status;
+  Result<Statement> record =
+      db.Prepare("INSERT INTO schema_version (version, name, applied) VALUES (?1, ?2, ?3)");
+  if (!record) return record.error();
+  if (Status status = record->BindAll(migration.version, migration.name, NowMillis());
+      !status.ok()) {
+    return status;
+  }
+  if (Status status = record->Run(); !status.ok()) return status;
+  return tx->Commit();
+}
+
+// Sets `pragma` (a constant assignment) and reads `check` back, expecting `want`: a PRAGMA
+// that SQLite does not know, or cannot apply, fails silently otherwise.
+Status SetPragma(Db& db, std::string_view pragma, std::string_view check, std::string_view want) {
+  if (Status status = db.Exec(pragma); !status.ok()) return status;
+  Result<std::string> value = db.QueryText(check);
+  if (!value) return value.error();
+  if (*value != want) {
+    return Status::FailedPrecondition("sqlite: '" + std::string(pragma) + "' did not take (got '" +
+                                      *value + "')");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ConfigureConnection(Db& db, const SqliteOptions& options) {
+  // First, so that switching to WAL already waits for a lock another process holds.
+  const int rc = sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "busy_timeout");
+
+  // WAL: readers never block the writer, and a commit is one sequential append plus one fsync.
+  // An in-memory database reports 'memory' and has no file to protect.
+  Result<std::string> journal = db.QueryText("PRAGMA journal_mode = WAL");
+  if (!journal) return journal.error();
+  if (*journal != "wal" && *journal != "memory") {
+    return Status::FailedPrecondition("sqlite: cannot switch the database to WAL (journal mode '" +
+                                      *journal + "')");
+  }
+  // Once a checkpoint has emptied the log, cut the file back to nothing: log frames are page
+  // images and may hold text that has since been erased.
+  if (Status status = db.Exec("PRAGMA journal_size_limit = 0"); !status.ok()) return status;
+
+  // FULL syncs the log at every commit, so a committed outcome survives a power cut; NORMAL
+  // syncs only at checkpoints (WAL keeps the file consistent either way).
+  if (Status status = options.durable
+                          ? SetPragma(db, "PRAGMA synchronous = FULL", "PRAGMA synchronous", "2")
+                          : SetPragma(db, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", "1");
+      !status.ok()) {
+    return status;
+  }
+  if (Status status = SetPragma(db, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys", "1");
+      !status.ok()) {
+    return status;
+  }
+  // The language contract: an erased text leaves no copy in a free page.
+  return SetPragma(db, "PRAGMA secure_delete = ON", "PRAGMA secure_delete", "1");
+}
+
+int64_t LatestSchemaVersion() { return std::prev(std::end(kMigrations))->version; }
+
+Result<int64_t> SchemaVersion(Db& db) {
+  Result<Statement> query = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!query) return query.error();
+  Result<bool> row = query->Step();
+  if (!row) return row.error();
+  return *row ? query->ColumnInt64(0) : int64_t{0};
+}
+
+Status Migrate(Db& db) {
+  // The one table that exists before any migration: it says which of them ran.
+  if (Status status =
+          db.Exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                  " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)");
+      !status.ok()) {
+    return status;
+  }
+  Result<int64_t> current = SchemaVersion(db);
+  if (!current) return current.error();
+  if (*current > LatestSchemaVersion()) {
+    return Status::FailedPrecondition("sqlite: the database has schema version " +
+                                      std::to_string(*current) + ", newer than this program's " +
+                                      std::to_string(LatestSchemaVersion()) +
+                                      "; upgrade consentflow");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    if (Status status = ApplyMigration(db, migration); !status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace consentflow::engine::sqlite

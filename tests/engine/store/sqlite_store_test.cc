@@ -1,0 +1,231 @@
+#include "engine/store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "engine/ledger.h"
+#include "engine/store/sqlite/sqlite_db.h"
+#include "engine/store/sqlite/sqlite_schema.h"
+#include "tests/engine/store/store_contract.h"
+
+namespace consentflow::engine::store_test {
+namespace {
+
+using sqlite::Db;
+
+Result<std::unique_ptr<Store>> OpenInMemory(const std::filesystem::path&) {
+  return OpenSqliteStore(SqliteOptions{":memory:", 5000, /*durable=*/false});
+}
+
+Result<std::unique_ptr<Store>> OpenFile(const std::filesystem::path& scratch) {
+  return OpenSqliteStore(SqliteOptions{(scratch / "store.db").string()});
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreBackend{"memory", OpenInMemory},
+                                           StoreBackend{"file", OpenFile}),
+                         StoreBackendName);
+
+// The whole file, as bytes; "" when it does not exist.
+std::string FileBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Tests that look at the database file behind the store, through a connection of their own.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string path() const { return (scratch_.path() / "store.db").string(); }
+
+  std::unique_ptr<Store> Open() {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteOptions{path()});
+    EXPECT_TRUE(store) << store.error().ToString();
+    return store ? std::move(*store) : nullptr;
+  }
+
+  // A second connection to the file, as an operator's sqlite3 shell would have.
+  Db Raw() {
+    Result<Db> db = Db::Open(path());
+    EXPECT_TRUE(db) << db.error().ToString();
+    return std::move(*db);
+  }
+
+  // Is `text` anywhere in the database file or its write-ahead log?
+  bool OnDisk(std::string_view text) const {
+    return FileBytes(path()).find(text) != std::string::npos ||
+           FileBytes(path() + "-wal").find(text) != std::string::npos;
+  }
+
+  static void CommitOk(Store& store, const std::vector<EventOutcome>& outcomes) {
+    Result<std::vector<Status>> results = store.Commit(outcomes);
+    ASSERT_TRUE(results) << results.error().ToString();
+    for (const Status& status : *results) ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+
+  ScratchDir scratch_;
+};
+
+TEST_F(SqliteStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateAgain) {
+  Conversation conversation = NewConversation("4915100");
+  Consent(conversation, "marketing", {"offers"});
+  Field(conversation, "email", "anna@example.org", "offers");
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->Enqueue(TextMessage("wamid.1", "4915100", 1)).value());
+    EventOutcome outcome = Outcome(conversation, "wamid.1");
+    outcome.decisions = {GrantDecision("4915100", "marketing", 2)};
+    CommitOk(*store, {outcome});
+  }
+  {
+    Db raw = Raw();
+    EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_version").value(),
+              std::to_string(sqlite::LatestSchemaVersion()));
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  conversation.revision = 1;
+  EXPECT_EQ(store->LoadConversation("4915100").value(), conversation);
+  EXPECT_FALSE(store->Enqueue(TextMessage("wamid.1", "4915100", 1)).value());
+
+  // The chain goes on from the entry written before the restart.
+  EventOutcome next = Outcome(conversation);
+  next.decisions = {GrantDecision("4915100", "marketing", 3)};
+  CommitOk(*store, {next});
+  LedgerVerifier verifier;
+  std::vector<LedgerEntry> ledger = store->ReadLedger(1, 10).value();
+  for (const LedgerEntry& entry : ledger) {
+    EXPECT_TRUE(verifier.Add(entry)) << verifier.problem();
+  }
+  EXPECT_EQ(verifier.checked(), 2u);
+
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_version").value(),
+            std::to_string(sqlite::LatestSchemaVersion()));
+}
+
+TEST_F(SqliteStoreTest, TheConnectionIsSetUpForDurabilityAndErasure) {
+  Db db = Raw();
+  ASSERT_TRUE(sqlite::ConfigureConnection(db, SqliteOptions{path(), 1234}).ok());
+  EXPECT_EQ(db.QueryText("PRAGMA secure_delete").value(), "1");
+  EXPECT_EQ(db.QueryText("PRAGMA journal_mode").value(), "wal");
+  EXPECT_EQ(db.QueryText("PRAGMA synchronous").value(), "2");  // FULL
+  EXPECT_EQ(db.QueryText("PRAGMA foreign_keys").value(), "1");
+  EXPECT_EQ(db.QueryText("PRAGMA busy_timeout").value(), "1234");
+
+  Db relaxed = Raw();
+  ASSERT_TRUE(sqlite::ConfigureConnection(relaxed, SqliteOptions{path(), 10, false}).ok());
+  EXPECT_EQ(relaxed.QueryText("PRAGMA synchronous").value(), "1");  // NORMAL
+  EXPECT_EQ(relaxed.QueryText("PRAGMA secure_delete").value(), "1");
+}
+
+TEST_F(SqliteStoreTest, AProcessedMessagesTextIsGoneFromTheTableAndTheFile) {
+  constexpr std::string_view kSecret = "my-secret-answer-8c1f02";
+  // Between other rows and followed by more text, so the old cell is not simply overwritten
+  // by the shorter row that replaces it: only secure_delete clears it.
+  const std::string text = std::string(kSecret) + ", and more words " + std::string(200, '.');
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->Enqueue(TextMessage("wamid.0", "4915100", 1, "before")).value());
+    ASSERT_TRUE(store->Enqueue(TextMessage("wamid.1", "4915100", 2, text)).value());
+    ASSERT_TRUE(store->Enqueue(TextMessage("wamid.2", "4915100", 3, "after")).value());
+  }
+  // Closing checkpointed the text into the database file: the page that the erasure rewrites.
+  ASSERT_TRUE(OnDisk(kSecret));
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_TRUE(store);
+    Conversation conversation = NewConversation("4915100");
+    Conversation next = conversation;
+    next.revision = 1;
+    CommitOk(*store, {Outcome(conversation, "wamid.0"), Outcome(next, "wamid.1")});
+  }
+
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM inbox WHERE message_id = 'wamid.1' AND "
+                          "processed = 1 AND payload IS NULL AND contact = '4915100'")
+                .value(),
+            "1");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM inbox WHERE payload IS NOT NULL").value(), "1");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM inbox WHERE instr(payload, 'secret') > 0").value(),
+            "0");
+  // secure_delete: the old cell was zeroed, not just unlinked.
+  EXPECT_FALSE(OnDisk(kSecret));
+}
+
+TEST_F(SqliteStoreTest, AnExpiredFieldValueIsGoneFromTheFile) {
+  constexpr std::string_view kValue = "anna.secret-7d2e@example.org";
+  Conversation conversation = NewConversation("4915100");
+  Consent(conversation, "marketing", {"offers"});
+  Field(conversation, "email", std::string(kValue), "offers", 100);
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_TRUE(store);
+    CommitOk(*store, {Outcome(conversation)});
+  }
+  ASSERT_TRUE(OnDisk(kValue));
+
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_EQ(store->EraseExpiredFields(At(100)).value(), 1u);
+  // While the store is still open: the sweep's checkpoint also emptied the log.
+  EXPECT_FALSE(OnDisk(kValue));
+}
+
+TEST_F(SqliteStoreTest, ADatabaseFromANewerVersionIsRefused) {
+  ASSERT_TRUE(Open());
+  {
+    Db raw = Raw();
+    ASSERT_TRUE(raw.Run("INSERT INTO schema_version (version, name, applied) VALUES (?1, ?2, 0)",
+                        sqlite::LatestSchemaVersion() + 1, "from the future")
+                    .ok());
+  }
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteOptions{path()});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, TheLedgerTableIsAppendOnly) {
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_TRUE(store);
+    EventOutcome outcome = Outcome(NewConversation("A"));
+    outcome.decisions = {GrantDecision("A", "marketing", 1)};
+    CommitOk(*store, {outcome});
+  }
+  Db raw = Raw();
+  EXPECT_FALSE(raw.Run("UPDATE ledger SET decision = 'declined'").ok());
+  EXPECT_FALSE(raw.Run("DELETE FROM ledger").ok());
+  EXPECT_EQ(raw.QueryText("SELECT decision FROM ledger").value(), "granted");
+}
+
+TEST_F(SqliteStoreTest, OpeningAFileInAMissingDirectoryFails) {
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore(SqliteOptions{(scratch_.path() / "missing" / "store.db").string()});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), StatusCode::kInternal);
+}
+
+TEST_F(SqliteStoreTest, ALockedDatabaseIsUnavailable) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  Db other = Raw();
+  ASSERT_TRUE(other.Exec("BEGIN IMMEDIATE").ok());
+
+  store.reset();
+  Result<std::unique_ptr<Store>> impatient = OpenSqliteStore(SqliteOptions{path(), 50});
+  ASSERT_TRUE(impatient) << impatient.error().ToString();  // opening only reads
+  Result<bool> enqueued = (*impatient)->Enqueue(TextMessage("wamid.1", "A", 1));
+  ASSERT_FALSE(enqueued);
+  EXPECT_EQ(enqueued.error().code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(other.Exec("ROLLBACK").ok());
+  EXPECT_TRUE((*impatient)->Enqueue(TextMessage("wamid.1", "A", 1)).value());
+}
+
+}  // namespace
+}  // namespace consentflow::engine::store_test
