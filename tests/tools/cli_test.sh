@@ -98,6 +98,81 @@ check "every example flow is formatted (run consentflow fmt)" test $? -eq 0
 # help lists the subcommands.
 "$cf" help >"$work/help"
 check "help lists check, graph, inventory and fmt" grep -q 'inventory' "$work/help"
+check "help lists chat, test and ledger" grep -q 'ledger' "$work/help"
+
+# chat: a conversation piped in; numbers tap choices, /commands inspect the engine.
+printf 'Hi, I saw SPRING24\n1\nLena\n/fields\n/consents\n/say 1\n/wait 3h\n/state\n/ledger\nSTOP\n/fields\n/bogus\n' |
+  "$cf" chat "$src/flows/spring_leads.flow" >"$work/chat.out" 2>&1
+check "chat exits 0 at end of input" test $? -eq 0
+check "chat prints the bot's messages" grep -q '^bot: Hi, welcome to Altitude Adventure Holidays!$' "$work/chat.out"
+check "chat numbers the buttons" grep -q '^  \[1\] I agree  \[2\] No thanks$' "$work/chat.out"
+check "chat echoes piped input" grep -q '^you: Lena$' "$work/chat.out"
+check "typing 1 tapped I agree" grep -q "^bot: What's your name?$" "$work/chat.out"
+check "/fields shows the value and its expiry" grep -q '^name = Lena  (for offer, stored 2026-01-01 00:00 UTC, erased 2026-01-31 00:00 UTC)$' "$work/chat.out"
+check "/consents shows the active consent" grep -q '^privacy v2: granted 2026-01-01 00:00 UTC for offer$' "$work/chat.out"
+check "/say 1 sends the text (an email answer that is not valid)" grep -q "^bot: Hmm, that doesn't look like an email address" "$work/chat.out"
+check "/wait moves the clock" grep -q '^(it is now 2026-01-01 03:00 UTC)$' "$work/chat.out"
+check "the timeout nudged during the wait" grep -q "^bot: Still there? Just reply when you're ready.$" "$work/chat.out"
+check "/state names the state" grep -q '^state: details (waiting for your answer)$' "$work/chat.out"
+check "/ledger verifies the chain" grep -q '^chain: verifies (1 entries)$' "$work/chat.out"
+check "STOP withdraws" grep -q '^bot: Done: your consent is withdrawn' "$work/chat.out"
+check "/fields after STOP is empty" grep -q '^(no fields stored)$' "$work/chat.out"
+check "an unknown command is named" grep -q '^(unknown command /bogus; /help lists them)$' "$work/chat.out"
+
+# chat: hooks are scripted with --hook; without one the flow error is shown and the flow goes on.
+printf 'ski\nI agree\nLena\nlena@example.com\nSkiing\n9000\n/state\n' |
+  "$cf" chat "$src/flows/spring_leads.flow" >"$work/chat.out" 2>&1
+check "chat shows a failed hook as a flow error" grep -q "^(flow error: hook 'score_lead' failed: no result is scripted for hook 'score_lead')$" "$work/chat.out"
+printf 'ski\nI agree\nLena\nlena@example.com\nSkiing\n9000\n/state\n' |
+  "$cf" chat --hook score_lead=hot "$src/flows/spring_leads.flow" >"$work/chat.out" 2>&1
+check "chat --hook scripts the outcome" grep -q '^state: hot_lead (with an agent in queue sales, priority high' "$work/chat.out"
+
+# chat --db keeps the conversation between runs; ledger verify checks the file's chain.
+printf 'SPRING24\n1\n' | "$cf" chat --db "$work/chat.db" "$src/flows/spring_leads.flow" >/dev/null 2>&1
+printf '/consents\nLena\n/fields\n' | "$cf" chat --db "$work/chat.db" "$src/flows/spring_leads.flow" >"$work/chat.out" 2>&1
+check "chat --db remembers the consent" grep -q '^privacy v2: granted' "$work/chat.out"
+check "chat --db continues the conversation" grep -q '^name = Lena' "$work/chat.out"
+"$cf" ledger verify "$work/chat.db" >"$work/ledger.out" 2>&1
+check "ledger verify exits 0 on an intact chain" test $? -eq 0
+check "ledger verify counts the entries" grep -q '^ledger ok: 1 entries$' "$work/ledger.out"
+if command -v sqlite3 >/dev/null 2>&1; then
+  sqlite3 "$work/chat.db" "DROP TRIGGER ledger_no_update; UPDATE ledger SET decision = 'declined' WHERE sequence = 1;"
+  "$cf" ledger verify "$work/chat.db" >"$work/ledger.out" 2>&1
+  check "ledger verify exits 1 on a changed entry" test $? -eq 1
+  check "ledger verify names the broken entry" grep -q 'ledger broken at entry 1: its content does not match its hash' "$work/ledger.out"
+fi
+
+# test: a passing and a failing .test file; failures are file:line, the summary is last.
+mkdir -p "$work/tests"
+cp "$src/flows/newsletter.flow" "$work/tests/"
+cat >"$work/tests/a_pass.test" <<'TEST'
+flow newsletter.flow
+test "yes"
+  customer: newsletter
+  customer taps: Yes, sign me up
+  consent whatsapp_optin is granted
+TEST
+cat >"$work/tests/b_fail.test" <<'TEST'
+flow newsletter.flow
+test "greeting"
+  customer: newsletter
+  bot: Hello!
+test "still runs"
+  customer: newsletter
+  bot: Hi from Greenleaf...
+TEST
+"$cf" test "$work/tests/a_pass.test" >"$work/test.out" 2>&1
+check "test exits 0 when all pass" test $? -eq 0
+check "test ends with the summary" test "$(tail -n 1 "$work/test.out")" = "1 passed, 0 failed"
+"$cf" test "$work/tests" >"$work/test.out" 2>&1
+check "test exits 1 on a failure" test $? -eq 1
+check "test prints file:line: expected ..., got ..." grep -q "^$work/tests/b_fail.test:4: expected bot message \"Hello!\", got \"Hi from Greenleaf Garden Centre! 🌱\"$" "$work/test.out"
+check "test goes on after a failure" grep -q '^PASS  .*b_fail.test:5: still runs$' "$work/test.out"
+check "test of a folder sums every file" test "$(tail -n 1 "$work/test.out")" = "2 passed, 1 failed"
+printf 'flow newsletter.flow\ntest "x"\n  costumer: hi\n' >"$work/tests/c_syntax.test"
+"$cf" test "$work/tests/c_syntax.test" >"$work/test.out" 2>&1
+check "test exits 1 on a syntax error" test $? -eq 1
+check "syntax errors are file:line:column" grep -q "c_syntax.test:3:3: error: unknown step 'costumer'; did you mean 'customer'?" "$work/test.out"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -13,5 +13,8 @@ void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddGraphCommand(CLI::App& app, int& exit_code);
 void AddInventoryCommand(CLI::App& app, int& exit_code);
 void AddFmtCommand(CLI::App& app, int& exit_code);
+void AddChatCommand(CLI::App& app, int& exit_code);
+void AddTestCommand(CLI::App& app, int& exit_code);
+void AddLedgerCommand(CLI::App& app, int& exit_code);
 
 }  // namespace consentflow::tools

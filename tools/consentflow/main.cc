@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   consentflow::tools::AddGraphCommand(app, exit_code);
   consentflow::tools::AddInventoryCommand(app, exit_code);
   consentflow::tools::AddFmtCommand(app, exit_code);
+  consentflow::tools::AddChatCommand(app, exit_code);
+  consentflow::tools::AddTestCommand(app, exit_code);
+  consentflow::tools::AddLedgerCommand(app, exit_code);
   app.add_subcommand("help", "List the subcommands")->callback([&] {
     std::cout << app.get_description() << "\n\nUsage: consentflow SUBCOMMAND [OPTIONS] ...\n\n"
               << "Subcommands:\n";
