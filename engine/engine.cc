@@ -5,11 +5,14 @@
 namespace consentflow::engine {
 namespace {
 
-// Field values past their `keep` are gone before any step can read or re-save them.
+// Field values past their `keep` are gone before any step can read or re-save them. A handoff
+// note was rendered from field values, so it goes with them.
 void DropExpired(Conversation& c, Timestamp now) {
+  const std::size_t before = c.fields.size();
   for (auto it = c.fields.begin(); it != c.fields.end();) {
     it = it->second.expires <= now ? c.fields.erase(it) : std::next(it);
   }
+  if (c.fields.size() != before && c.handoff) c.handoff->note.clear();
 }
 
 }  // namespace

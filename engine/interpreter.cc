@@ -82,6 +82,9 @@ class Machine {
     }
     const dsl::StateId target = c().timer == TimerKind::kStepTimeout ? CurrentStep().timeout_target
                                                                      : p_.timeout_target;
+    // Once per silence: what the timeout leads to waits without a new timer, so a contact who
+    // stays silent is nudged once, not every DURATION, until they write again.
+    silent_ = true;
     JumpAndRun(target);
   }
 
@@ -184,7 +187,9 @@ class Machine {
   }
 
   void ArmTimer(const dsl::Step& step) {
-    if (step.timeout_seconds > 0) {
+    if (silent_) {
+      ClearTimer();
+    } else if (step.timeout_seconds > 0) {
       c().timer = TimerKind::kStepTimeout;
       c().timer_due = cx_.now + std::chrono::seconds(step.timeout_seconds);
     } else if (p_.timeout_seconds > 0) {
@@ -221,7 +226,9 @@ class Machine {
           ArmTimer(step);
           return;
         }
-        if (step.field != dsl::kNoField) Store(step.field, step.options[*option].title);
+        if (step.field != dsl::kNoField && !Store(step.field, step.options[*option].title)) {
+          return End();
+        }
         return JumpAndRun(step.options[*option].target);
       }
       case StepKind::kConsent: return AnswerConsent(step, m);
@@ -232,8 +239,13 @@ class Machine {
 
   void AnswerAsk(const dsl::Step& step, const InboundMessage& m) {
     const dsl::ProgramField& field = p_.fields[step.field];
-    if (const auto value = ValidateAnswer(field, m)) {
-      Store(step.field, *value);
+    // A tap answers only the buttons this question sent (Yes/No); a tap on an older message's
+    // button is not a typed answer.
+    const bool foreign_tap =
+        (m.kind == MessageKind::kButtonReply || m.kind == MessageKind::kListReply) &&
+        !(field.type == FieldType::kYesNo && (m.reply_id == kYesReplyId || m.reply_id == kNoReplyId));
+    if (const auto value = foreign_tap ? std::nullopt : ValidateAnswer(field, m)) {
+      if (!Store(step.field, *value)) return End();
       ClearTimer();
       if (Next()) Run();
       return;
@@ -296,27 +308,42 @@ class Machine {
 
   // Withdraws every consent in this flow, erases the data kept for it and confirms.
   void Withdraw() {
-    std::vector<std::string> purposes;
+    std::vector<std::string> withdrawn_purposes;
     for (const auto& [notice_id, consent] : c().consents) {
       std::string text;
       for (const dsl::ProgramNotice& notice : p_.notices) {
         if (notice.id == notice_id && notice.version == consent.version) text = Render(notice.text);
       }
       Decide(notice_id, consent.version, std::move(text), consent.purposes, Decision::kWithdrawn);
-      for (const std::string& purpose : consent.purposes) {
-        for (const dsl::ProgramPurpose& p : p_.purposes) {
-          if (p.id == purpose) purposes.push_back(p.description);
-        }
+      withdrawn_purposes.insert(withdrawn_purposes.end(), consent.purposes.begin(), consent.purposes.end());
+    }
+    // The descriptions in the order the flow declares its purposes.
+    std::vector<std::string> descriptions;
+    for (const dsl::ProgramPurpose& purpose : p_.purposes) {
+      if (std::find(withdrawn_purposes.begin(), withdrawn_purposes.end(), purpose.id) !=
+          withdrawn_purposes.end()) {
+        descriptions.push_back(purpose.description);
       }
     }
     const bool had_consent = !c().consents.empty();
     c().consents.clear();
     EraseUncoveredFields();
-    Send(OutboundMessage::Kind::kText,
-         had_consent ? "Done: your consent is withdrawn and we have deleted the data we kept to " +
-                           dsl::JoinPurposes(purposes) + "."
-                     : std::string("Done: you have no consent with us here, so we keep no data "
-                                   "about you."));
+    if (!had_consent) {
+      Send(OutboundMessage::Kind::kText,
+           "Done: you have no consent with us here, so we keep no data about you.");
+      return End();
+    }
+    std::string confirmation = "Done: your consent is withdrawn and we have deleted the data we kept to";
+    if (descriptions.size() == 1) {
+      confirmation += " " + descriptions.front() + ".";
+    } else {
+      confirmation += ":";
+      for (std::size_t i = 0; i < descriptions.size(); ++i) {
+        confirmation += (i == 0 ? " " : "; ") + descriptions[i];
+      }
+      confirmation += ".";
+    }
+    Send(OutboundMessage::Kind::kText, std::move(confirmation));
     if (p_.withdraw_target) return JumpAndRun(*p_.withdraw_target);
     End();
   }
@@ -438,6 +465,7 @@ class Machine {
   const dsl::Program& p_;
   StepResult result_;
   const InboundMessage* message_ = nullptr;
+  bool silent_ = false;  // handling a timeout: arm no new one
 };
 
 }  // namespace

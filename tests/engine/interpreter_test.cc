@@ -301,6 +301,47 @@ TEST(Interpreter, TheFlowTimeoutMovesASilentContact) {
   EXPECT_EQ(chat.last().outbound.front().body, "Still there? Just reply when you're ready.");
 }
 
+TEST(Interpreter, AStaleTapIsNotATypedAnswer) {
+  Chat chat(kContractExample);
+  chat.Say("hello");
+  chat.Tap(AcceptReplyId("privacy"), "I agree");
+  chat.Tap(AcceptReplyId("privacy"), "I agree");  // the old button again, at "What's your name?"
+  EXPECT_EQ(chat.Field("name"), "<unset>");
+  EXPECT_EQ(chat.conversation().invalid_answers, 1);
+}
+
+TEST(Interpreter, ARefusedStoreEndsTheConversation) {
+  Chat chat(kContractExample);
+  chat.Say("agent");
+  chat.Agent(AgentAction::Kind::kHandBack, "details");
+  chat.Say("Lena");
+  EXPECT_EQ(chat.last().incidents.size(), 1u);
+  EXPECT_TRUE(chat.last().outbound.empty());  // no "Thanks !" and no further questions
+  EXPECT_EQ(chat.conversation().phase, Phase::kIdle);
+}
+
+TEST(Interpreter, ATimeoutFiresOncePerSilence) {
+  Chat chat(kContractExample);
+  chat.Say("hello");
+  chat.WaitFor(hours(2));
+  EXPECT_FALSE(chat.last().outbound.empty());  // nudged, and asked again
+  EXPECT_EQ(chat.conversation().timer, TimerKind::kNone);
+  chat.WaitFor(hours(24));
+  EXPECT_TRUE(chat.last().outbound.empty());  // not nudged again while silent
+  chat.Say("sorry, yes");
+  EXPECT_EQ(chat.conversation().timer, TimerKind::kFlowTimeout);  // writing re-arms it
+}
+
+TEST(Interpreter, WithdrawingWithNothingToWithdrawDoesNotRunTheWithdrawTarget) {
+  Chat chat("flow w\npurpose p \"help\"\nnotice n v1\n  text \"OK?\"\n  grants p\n"
+            "  accept \"Yes\"\n  decline \"No\"\non withdraw -> gone\nstate start\n  consent n\n"
+            "    accepted -> start\n    declined -> start\nstate gone\n  say \"Unsubscribed.\"\n  end\n");
+  chat.Say("hi");
+  chat.Say("STOP");
+  EXPECT_EQ(chat.Replies(), "Done: you have no consent with us here, so we keep no data about you.");
+  EXPECT_EQ(chat.conversation().phase, Phase::kIdle);
+}
+
 TEST(Interpreter, AStaleTimerDoesNothing) {
   const dsl::ProgramPtr program = Load(kContractExample);
   Chat chat(kContractExample);

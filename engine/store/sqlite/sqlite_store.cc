@@ -595,7 +595,9 @@ Result<std::size_t> SqliteStore::EraseExpiredFields(Timestamp now) {
     // Bump the revision of every conversation that loses a field: an engine that loaded it
     // before the sweep then gets kConflict on commit and reloads, instead of writing the
     // erased value back.
-    if (Status s = db_.Run("UPDATE conversations SET revision = revision + 1 WHERE contact IN "
+    // A handoff note was rendered from field values: it goes with them.
+    if (Status s = db_.Run("UPDATE conversations SET revision = revision + 1, handoff_note = "
+                           "CASE WHEN handoff_note IS NULL THEN NULL ELSE '' END WHERE contact IN "
                            "(SELECT contact FROM field_values WHERE expires <= ?1)",
                            ToUnixMillis(now));
         !s.ok()) {
