@@ -23,6 +23,10 @@ Engine::Engine(Store& store, const FlowRegistry& flows, const Clock& clock,
 
 Result<bool> Engine::Receive(const InboundMessage& message) { return store_.Enqueue(message); }
 
+Result<std::vector<bool>> Engine::Receive(const std::vector<InboundMessage>& messages) {
+  return store_.EnqueueAll(messages);
+}
+
 Result<Conversation> Engine::Load(const std::string& contact) {
   if (const auto it = cache_.find(contact); it != cache_.end()) return it->second;
   Result<std::optional<Conversation>> loaded = store_.LoadConversation(contact);
@@ -73,9 +77,16 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
     return false;
   }
   const Timestamp now = clock_.Now();
+  // What the store holds for this flow, to skip rewriting it when the event changes nothing.
+  // A conversation never saved is written in full.
+  const bool fresh = conversation.revision == 0;
+  const auto fields_before = conversation.fields;
+  const auto consents_before = conversation.consents;
   DropExpired(conversation, now);
   StepResult result =
       Step(StepContext{*program, now, hooks_, options_.max_steps}, std::move(conversation), event);
+  pending.outcome.flow_data_changed = fresh || result.conversation.fields != fields_before ||
+                                      result.conversation.consents != consents_before;
   conversation = result.conversation;
   pending.outcome.conversation = std::move(result.conversation);
   pending.outcome.decisions = std::move(result.decisions);

@@ -50,6 +50,8 @@ class Engine {
 
   // Records an inbound message durably (exactly once: false for a redelivery).
   Result<bool> Receive(const InboundMessage& message);
+  // The same for many, with one durable sync for all.
+  Result<std::vector<bool>> Receive(const std::vector<InboundMessage>& messages);
   // Processes pending messages, up to one batch.
   Result<EngineReport> ProcessPending();
   // Fires the timers due now.

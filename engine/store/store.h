@@ -60,6 +60,9 @@ struct EventOutcome {
   // contact never seen); the store saves it with revision + 1. Its `fields` and `consents` are
   // the full truth for (contact, flow_id): rows not in them are deleted.
   Conversation conversation;
+  // False when the event changed neither fields nor consents: the store may skip rewriting them
+  // (it still checks that every field is covered by a consent).
+  bool flow_data_changed = true;
   std::vector<ConsentDecision> decisions;
   std::vector<OutboundMessage> outbound;
   std::vector<PrivacyIncident> incidents;
@@ -84,6 +87,9 @@ class Store {
   // ---- inbox
   // Records `message` durably. False when its id was seen before (a redelivery): nothing changes.
   virtual Result<bool> Enqueue(const InboundMessage& message) = 0;
+  // The same for several messages in one transaction, one durable sync for all (a webhook POST
+  // carries up to 1000; a server coalesces concurrent POSTs): one result per message.
+  virtual Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) = 0;
   // Up to `limit` unprocessed messages, oldest first for each contact, claimed for
   // `claim_for` (after that, another caller may claim them again).
   virtual Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) = 0;

@@ -124,6 +124,22 @@ Result<Statement> Db::Prepare(std::string_view sql) {
   return statement;
 }
 
+Result<Statement> Db::Cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    auto entry = std::make_unique<CachedStatement>();
+    const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &entry->stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, "prepare");
+    if (entry->stmt == nullptr) return Status::Internal("sqlite: prepare: no statement in the SQL text");
+    it = cache_.emplace(std::string(sql), std::move(entry)).first;
+  }
+  CachedStatement& entry = *it->second;
+  if (entry.in_use) return Prepare(sql);
+  entry.in_use = true;
+  return Statement(entry.stmt, &entry.in_use);
+}
+
 Status Db::Exec(std::string_view sql) {
   const char* next = sql.data();
   const char* end = sql.data() + sql.size();
@@ -156,7 +172,7 @@ Result<Transaction> Transaction::Begin(Db& db, Mode mode) {
     if (Status status = db.Exec("ROLLBACK"); !status.ok() && db.InTransaction()) return status;
     db.rollback_pending_ = false;
   }
-  Status status = db.Exec(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  Status status = db.Run(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (!status.ok()) return status;
   return Transaction(&db);
 }
@@ -171,7 +187,7 @@ Transaction::~Transaction() {
 
 Status Transaction::Commit() {
   if (db_ == nullptr) return Status::Internal("sqlite: commit: the transaction is not open");
-  Status status = db_->Exec("COMMIT");
+  Status status = db_->Run("COMMIT");
   // A failed COMMIT leaves the transaction open; the destructor (or Begin) rolls it back.
   if (status.ok()) db_ = nullptr;
   return status;
@@ -180,7 +196,7 @@ Status Transaction::Commit() {
 // ---- Savepoint
 
 Result<Savepoint> Savepoint::Begin(Db& db) {
-  if (Status status = db.Exec(kSavepoint); !status.ok()) return status;
+  if (Status status = db.Run(kSavepoint); !status.ok()) return status;
   return Savepoint(&db);
 }
 
@@ -196,7 +212,7 @@ Savepoint::~Savepoint() {
 Status Savepoint::Release() {
   if (db_ == nullptr) return Status::Internal("sqlite: release: the savepoint is not open");
   Db* db = std::exchange(db_, nullptr);
-  return db->Exec(kRelease);
+  return db->Run(kRelease);
 }
 
 Status Savepoint::RollBack() {
@@ -204,8 +220,8 @@ Status Savepoint::RollBack() {
   Db* db = std::exchange(db_, nullptr);
   // After an error that made SQLite roll back the whole transaction there is nothing to undo.
   if (!db->InTransaction()) return Status::Ok();
-  if (Status status = db->Exec(kRollbackTo); !status.ok()) return status;
-  return db->Exec(kRelease);
+  if (Status status = db->Run(kRollbackTo); !status.ok()) return status;
+  return db->Run(kRelease);
 }
 
 }  // namespace consentflow::engine::sqlite

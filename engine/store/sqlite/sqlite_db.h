@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 
 #include "engine/base/result.h"
 #include "engine/base/status.h"
@@ -70,10 +71,21 @@ class Statement {
 
  private:
   friend class Db;
-  struct Finalizer {
-    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  // An owned statement is finalized; a statement borrowed from the Db's cache is reset, its
+  // bindings cleared, and handed back.
+  struct Release {
+    bool* in_use = nullptr;  // the cache entry's flag; null for an owned statement
+    void operator()(sqlite3_stmt* stmt) const {
+      if (in_use == nullptr) {
+        sqlite3_finalize(stmt);
+        return;
+      }
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+      *in_use = false;
+    }
   };
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  explicit Statement(sqlite3_stmt* stmt, bool* in_use = nullptr) : stmt_(stmt, Release{in_use}) {}
 
   template <typename T>
   Status BindOne(int index, const T& value) {
@@ -97,7 +109,7 @@ class Statement {
 
   sqlite3* db() const { return sqlite3_db_handle(stmt_.get()); }
 
-  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::unique_ptr<sqlite3_stmt, Release> stmt_;
 };
 
 // One connection.
@@ -111,10 +123,11 @@ class Db {
 
   // Prepares one statement. REQUIRES: `sql` is constant text, never built from values.
   Result<Statement> Prepare(std::string_view sql);
-  // Prepares `sql` and binds `args` (see Statement::BindAll): a statement ready to Step().
+  // Binds `args` (see Statement::BindAll) to the statement of `sql`, prepared once per Db and
+  // reused (parsing SQL costs more than running most of ours): a statement ready to Step().
   template <typename... Args>
   Result<Statement> Query(std::string_view sql, const Args&... args) {
-    Result<Statement> statement = Prepare(sql);
+    Result<Statement> statement = Cached(sql);
     if (!statement) return statement;
     if (Status status = statement->BindAll(args...); !status.ok()) return status;
     return statement;
@@ -145,7 +158,19 @@ class Db {
   };
   explicit Db(sqlite3* db) : db_(db) {}
 
+  // A prepared statement kept for reuse; at most one borrower at a time (a nested use of the
+  // same SQL gets a statement of its own).
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+    ~CachedStatement() { sqlite3_finalize(stmt); }
+  };
+  Result<Statement> Cached(std::string_view sql);
+
   std::unique_ptr<sqlite3, Closer> db_;
+  // Declared after db_, so the statements are finalized before the connection closes. The
+  // entries are heap-allocated so their `in_use` flags stay put when the map or the Db moves.
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
   // Set when a Transaction's destructor could not roll back; the next Begin() retries first.
   bool rollback_pending_ = false;
 };

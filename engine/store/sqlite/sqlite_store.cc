@@ -94,6 +94,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
 
   Result<bool> Enqueue(const InboundMessage& message) override;
+  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) override;
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
@@ -117,6 +118,7 @@ class SqliteStore final : public Store {
   // Each of these REQUIRES mu_ held (and, for writes, a transaction open).
   Status LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
                             Conversation& conversation);
+  Result<bool> InsertIntoInbox(const InboundMessage& message);
   Status CommitOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact);
   Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
                       std::vector<PrivacyIncident>& refused);
@@ -138,10 +140,30 @@ class SqliteStore final : public Store {
 // ---- inbox
 
 Result<bool> SqliteStore::Enqueue(const InboundMessage& message) {
+  std::lock_guard lock(mu_);
+  return InsertIntoInbox(message);
+}
+
+Result<std::vector<bool>> SqliteStore::EnqueueAll(const std::vector<InboundMessage>& messages) {
+  std::lock_guard lock(mu_);
+  std::vector<bool> fresh;
+  fresh.reserve(messages.size());
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+  if (!tx) return tx.error();
+  for (const InboundMessage& message : messages) {
+    Result<bool> inserted = InsertIntoInbox(message);
+    if (!inserted) return inserted.error();  // the transaction rolls back: all or nothing
+    fresh.push_back(*inserted);
+  }
+  if (Status status = tx->Commit(); !status.ok()) return status;
+  return fresh;
+}
+
+// REQUIRES: mu_ is held.
+Result<bool> SqliteStore::InsertIntoInbox(const InboundMessage& message) {
   if (message.id.empty()) return Status::InvalidArgument("sqlite: a message without an id");
   Result<std::string> payload = sqlite::EncodeInboundPayload(message);
   if (!payload) return payload.error();
-  std::lock_guard lock(mu_);
   // ON CONFLICT (message_id) DO NOTHING rather than INSERT OR IGNORE: only a redelivery is
   // ignored; a row breaking any other constraint is still an error.
   Status status = db_.Run(
@@ -336,7 +358,9 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
     return Status::FailedPrecondition(std::move(message));
   }
   if (Status s = SaveConversation(conversation); !s.ok()) return s;
-  if (Status s = ReplaceFlowData(conversation); !s.ok()) return s;
+  if (outcome.flow_data_changed) {
+    if (Status s = ReplaceFlowData(conversation); !s.ok()) return s;
+  }
   if (Status s = AppendToLedger(outcome.decisions); !s.ok()) return s;
   if (Status s = QueueOutbound(outcome.outbound, now); !s.ok()) return s;
   for (const PrivacyIncident& incident : outcome.incidents) {
@@ -417,7 +441,7 @@ Status SqliteStore::ReplaceFlowData(const Conversation& c) {
       !s.ok()) {
     return s;
   }
-  Result<Statement> insert = db_.Prepare(
+  Result<Statement> insert = db_.Query(
       "INSERT INTO field_values (contact, flow_id, field, value, purpose, captured, expires) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert) return insert.error();
@@ -435,7 +459,7 @@ Status SqliteStore::ReplaceFlowData(const Conversation& c) {
       !s.ok()) {
     return s;
   }
-  insert = db_.Prepare(
+  insert = db_.Query(
       "INSERT INTO consents (contact, flow_id, notice, version, purposes, granted) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!insert) return insert.error();
@@ -465,7 +489,7 @@ Status SqliteStore::AppendToLedger(const std::vector<ConsentDecision>& decisions
   uint64_t sequence = *found ? static_cast<uint64_t>(last->ColumnInt64(0)) : 0;
   std::string previous_hash = *found ? last->ColumnText(1) : std::string(kGenesisHash);
 
-  Result<Statement> insert = db_.Prepare(
+  Result<Statement> insert = db_.Query(
       "INSERT INTO ledger (sequence, contact, flow_id, notice_id, notice_version, notice_sha256, "
       "purposes, decision, time, evidence, previous_hash, hash) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -490,7 +514,7 @@ Status SqliteStore::AppendToLedger(const std::vector<ConsentDecision>& decisions
 Status SqliteStore::QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now) {
   if (outbound.empty()) return Status::Ok();
   Result<Statement> insert =
-      db_.Prepare("INSERT INTO outbox (contact, message, queued) VALUES (?1, ?2, ?3)");
+      db_.Query("INSERT INTO outbox (contact, message, queued) VALUES (?1, ?2, ?3)");
   if (!insert) return insert.error();
   for (const OutboundMessage& message : outbound) {
     Result<std::string> encoded = sqlite::EncodeOutboundMessage(message);

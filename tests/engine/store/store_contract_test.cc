@@ -141,6 +141,27 @@ TEST_P(StoreContractTest, EnqueueIgnoresARedelivery) {
   EXPECT_EQ(pending[0].time, At(1));
 }
 
+TEST_P(StoreContractTest, EnqueueAllTakesManyInOneGoAndTellsWhichWereNew) {
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.1", "4915100", 1)).value());
+  const Result<std::vector<bool>> fresh = store().EnqueueAll(
+      {TextMessage("wamid.1", "4915100", 1), TextMessage("wamid.2", "4915100", 2),
+       TextMessage("wamid.3", "4915200", 3), TextMessage("wamid.2", "4915100", 2)});
+  ASSERT_TRUE(fresh) << fresh.error().ToString();
+  EXPECT_EQ(*fresh, (std::vector<bool>{false, true, true, false}));
+  const Result<std::vector<InboundMessage>> pending = store().ClaimPending(10, std::chrono::minutes(1));
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->size(), 3u);
+}
+
+TEST_P(StoreContractTest, EnqueueAllIsAllOrNothing) {
+  const Result<std::vector<bool>> fresh =
+      store().EnqueueAll({TextMessage("wamid.1", "4915100", 1), TextMessage("", "4915100", 2)});
+  EXPECT_FALSE(fresh);
+  const Result<std::vector<InboundMessage>> pending = store().ClaimPending(10, std::chrono::minutes(1));
+  ASSERT_TRUE(pending);
+  EXPECT_TRUE(pending->empty());
+}
+
 TEST_P(StoreContractTest, EnqueueStillIgnoresARedeliveryAfterTheMessageWasProcessed) {
   ASSERT_TRUE(store().Enqueue(TextMessage("wamid.1", "4915100", 1)).value());
   CommitAll({Outcome(NewConversation("4915100"), "wamid.1")});
