@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The main job, from a fresh clone: install, build, then compile every example flow, print its
-# record of processing and draw its state graph into build/graphs/.
-# (The webhook server arrives with the WhatsApp channel; until then this is what runs.)
+# The main job, from a fresh clone: install, build, compile every example flow, run each flow's
+# scripted conversations through the engine on SQLite, print the record of processing and draw
+# the state graphs into build/graphs/. (The webhook server arrives with the WhatsApp channel;
+# until then this is what runs. To talk to a flow yourself: ./build/consentflow chat FLOW.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ./build/consentflow check flows/*.flow
+./build/consentflow test flows/
 mkdir -p build/graphs
 for flow in flows/*.flow; do
   name=$(basename "$flow" .flow)
@@ -14,3 +16,4 @@ for flow in flows/*.flow; do
 done
 ./build/consentflow inventory flows/*.flow
 echo "state graphs: $(ls build/graphs/*.svg | tr '\n' ' ')"
+echo "talk to a flow as a customer would: ./build/consentflow chat flows/spring_leads.flow"
