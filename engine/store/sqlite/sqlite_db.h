@@ -60,6 +60,17 @@ class Statement {
   Result<bool> Step();
   // Steps until done, ignoring any rows (INSERT, UPDATE, DELETE, PRAGMA).
   Status Run();
+  // Steps through every row, calling `on_row(statement)` (which returns a Status) for each;
+  // stops at the first error, of stepping or of `on_row`.
+  template <typename OnRow>
+  Status ForEachRow(OnRow on_row) {
+    while (true) {
+      Result<bool> row = Step();
+      if (!row) return row.error();
+      if (!*row) return Status::Ok();
+      if (Status status = on_row(static_cast<const Statement&>(*this)); !status.ok()) return status;
+    }
+  }
   // Ready to run again with new bindings.
   void Reset();
 

@@ -264,30 +264,32 @@ Status SqliteStore::LoadFlowDataLocked(std::string_view contact, std::string_vie
       "WHERE contact = ?1 AND flow_id = ?2",
       contact, flow_id);
   if (!rows) return rows.error();
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    fields[rows->ColumnText(0)] =
-        FieldValue{rows->ColumnText(1), rows->ColumnText(2), FromUnixMillis(rows->ColumnInt64(3)),
-                   FromUnixMillis(rows->ColumnInt64(4))};
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        fields[r.ColumnText(0)] =
+            FieldValue{r.ColumnText(1), r.ColumnText(2), FromUnixMillis(r.ColumnInt64(3)),
+                       FromUnixMillis(r.ColumnInt64(4))};
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   std::map<std::string, ActiveConsent> consents;
   rows = db_.Query(
       "SELECT notice, version, purposes, granted FROM consents WHERE contact = ?1 AND flow_id = ?2",
       contact, flow_id);
   if (!rows) return rows.error();
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    ActiveConsent consent;
-    consent.version = rows->ColumnInt64(1);
-    if (Status s = Unpack(sqlite::DecodeStrings(rows->ColumnText(2)), consent.purposes); !s.ok()) {
-      return s;
-    }
-    consent.granted = FromUnixMillis(rows->ColumnInt64(3));
-    consents[rows->ColumnText(0)] = std::move(consent);
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        ActiveConsent consent;
+        consent.version = r.ColumnInt64(1);
+        if (Status s = Unpack(sqlite::DecodeStrings(r.ColumnText(2)), consent.purposes); !s.ok()) {
+          return s;
+        }
+        consent.granted = FromUnixMillis(r.ColumnInt64(3));
+        consents[r.ColumnText(0)] = std::move(consent);
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   conversation.fields = std::move(fields);
   conversation.consents = std::move(consents);
@@ -547,11 +549,12 @@ Result<std::vector<TimerFired>> SqliteStore::DueTimers(Timestamp now, std::size_
       ToUnixMillis(now), SqlLimit(limit));
   if (!rows) return rows.error();
   std::vector<TimerFired> due;
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    due.push_back(TimerFired{rows->ColumnText(0), FromUnixMillis(rows->ColumnInt64(1))});
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        due.push_back(TimerFired{r.ColumnText(0), FromUnixMillis(r.ColumnInt64(1))});
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   return due;
 }
@@ -566,18 +569,19 @@ Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
       SqlLimit(limit));
   if (!rows) return rows.error();
   std::vector<OutboxEntry> pending;
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    OutboxEntry entry;
-    entry.id = static_cast<uint64_t>(rows->ColumnInt64(0));
-    entry.message.contact = rows->ColumnText(1);
-    if (Status s = sqlite::DecodeOutboundMessage(rows->ColumnText(2), entry.message); !s.ok()) {
-      return s;
-    }
-    entry.queued = FromUnixMillis(rows->ColumnInt64(3));
-    pending.push_back(std::move(entry));
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        OutboxEntry entry;
+        entry.id = static_cast<uint64_t>(r.ColumnInt64(0));
+        entry.message.contact = r.ColumnText(1);
+        if (Status s = sqlite::DecodeOutboundMessage(r.ColumnText(2), entry.message); !s.ok()) {
+          return s;
+        }
+        entry.queued = FromUnixMillis(r.ColumnInt64(3));
+        pending.push_back(std::move(entry));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   return pending;
 }
@@ -655,28 +659,29 @@ Result<std::vector<LedgerEntry>> SqliteStore::ReadLedger(uint64_t from, std::siz
       first, SqlLimit(limit));
   if (!rows) return rows.error();
   std::vector<LedgerEntry> entries;
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    LedgerEntry e;
-    e.sequence = static_cast<uint64_t>(rows->ColumnInt64(0));
-    e.contact = rows->ColumnText(1);
-    e.flow_id = rows->ColumnText(2);
-    e.notice_id = rows->ColumnText(3);
-    e.notice_version = rows->ColumnInt64(4);
-    e.notice_sha256 = rows->ColumnText(5);
-    if (Status s = Unpack(sqlite::DecodeStrings(rows->ColumnText(6)), e.purposes); !s.ok()) {
-      return s;
-    }
-    if (Status s = Unpack(sqlite::ParseDecision(rows->ColumnText(7)), e.decision); !s.ok()) {
-      return s;
-    }
-    e.time = FromUnixMillis(rows->ColumnInt64(8));
-    e.evidence = rows->ColumnText(9);
-    e.previous_hash = rows->ColumnText(10);
-    e.hash = rows->ColumnText(11);
-    entries.push_back(std::move(e));
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        LedgerEntry e;
+        e.sequence = static_cast<uint64_t>(r.ColumnInt64(0));
+        e.contact = r.ColumnText(1);
+        e.flow_id = r.ColumnText(2);
+        e.notice_id = r.ColumnText(3);
+        e.notice_version = r.ColumnInt64(4);
+        e.notice_sha256 = r.ColumnText(5);
+        if (Status s = Unpack(sqlite::DecodeStrings(r.ColumnText(6)), e.purposes); !s.ok()) {
+          return s;
+        }
+        if (Status s = Unpack(sqlite::ParseDecision(r.ColumnText(7)), e.decision); !s.ok()) {
+          return s;
+        }
+        e.time = FromUnixMillis(r.ColumnInt64(8));
+        e.evidence = r.ColumnText(9);
+        e.previous_hash = r.ColumnText(10);
+        e.hash = r.ColumnText(11);
+        entries.push_back(std::move(e));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   return entries;
 }
@@ -689,13 +694,14 @@ Result<std::vector<PrivacyIncident>> SqliteStore::ReadIncidents(std::size_t limi
       SqlLimit(limit));
   if (!rows) return rows.error();
   std::vector<PrivacyIncident> incidents;
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    incidents.push_back(PrivacyIncident{rows->ColumnText(0), rows->ColumnText(1),
-                                        rows->ColumnText(2), rows->ColumnText(3),
-                                        rows->ColumnText(4), FromUnixMillis(rows->ColumnInt64(5))});
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        incidents.push_back(PrivacyIncident{r.ColumnText(0), r.ColumnText(1), r.ColumnText(2),
+                                            r.ColumnText(3), r.ColumnText(4),
+                                            FromUnixMillis(r.ColumnInt64(5))});
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   return incidents;
 }
@@ -711,21 +717,22 @@ Result<std::vector<QueuedHandoff>> SqliteStore::HandoffQueue(std::string_view qu
       queue);
   if (!rows) return rows.error();
   std::vector<QueuedHandoff> waiting;
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    QueuedHandoff entry;
-    entry.contact = rows->ColumnText(0);
-    entry.flow_id = rows->ColumnText(1);
-    entry.ticket.queue = rows->ColumnText(2);
-    if (Status s = Unpack(sqlite::PriorityFromRank(rows->ColumnInt64(3)), entry.ticket.priority);
-        !s.ok()) {
-      return s;
-    }
-    entry.ticket.note = rows->ColumnText(4);
-    entry.ticket.since = FromUnixMillis(rows->ColumnInt64(5));
-    waiting.push_back(std::move(entry));
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        QueuedHandoff entry;
+        entry.contact = r.ColumnText(0);
+        entry.flow_id = r.ColumnText(1);
+        entry.ticket.queue = r.ColumnText(2);
+        if (Status s = Unpack(sqlite::PriorityFromRank(r.ColumnInt64(3)), entry.ticket.priority);
+            !s.ok()) {
+          return s;
+        }
+        entry.ticket.note = r.ColumnText(4);
+        entry.ticket.since = FromUnixMillis(r.ColumnInt64(5));
+        waiting.push_back(std::move(entry));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   return waiting;
 }
