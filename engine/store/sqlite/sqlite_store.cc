@@ -352,7 +352,11 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
   }
   // A message no flow took: consumed, and nothing about the contact is kept.
   if (conversation.flow_id.empty()) return Status::Ok();
-  if (Status s = CheckRevision(conversation); !s.ok()) return s;
+  // A known conversation's revision is checked by its UPDATE in SaveConversation, before any
+  // other write of the outcome; a new one's here.
+  if (conversation.revision == 0) {
+    if (Status s = CheckRevision(conversation); !s.ok()) return s;
+  }
   refused = FieldsWithoutConsent(conversation, now);
   if (!refused.empty()) {
     std::string message = refused.front().what;
@@ -409,9 +413,11 @@ Status SqliteStore::CheckRevision(const Conversation& conversation) {
   return Status::Ok();
 }
 
+// A new conversation is inserted; a known one is updated only if it is still at the revision
+// the outcome was computed from (the optimistic check, in the same statement). Never INSERT OR
+// REPLACE: REPLACE deletes the row first, and the foreign keys would cascade that delete to the
+// contact's fields and consents in every flow.
 Status SqliteStore::SaveConversation(const Conversation& c) {
-  // An upsert, never INSERT OR REPLACE: REPLACE deletes the row first, and the foreign keys
-  // would cascade that delete to the contact's fields and consents in every flow.
   std::optional<std::string> queue, note;
   std::optional<int64_t> priority, since;
   if (c.handoff) {
@@ -420,19 +426,29 @@ Status SqliteStore::SaveConversation(const Conversation& c) {
     priority = sqlite::PriorityRank(c.handoff->priority);
     since = ToUnixMillis(c.handoff->since);
   }
-  return db_.Run(
-      "INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, "
-      "invalid_answers, timer, timer_due, handoff_queue, handoff_priority, handoff_note, "
-      "handoff_since, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-      "?14) ON CONFLICT (contact) DO UPDATE SET flow_id = excluded.flow_id, "
-      "flow_version = excluded.flow_version, phase = excluded.phase, state = excluded.state, "
-      "step = excluded.step, invalid_answers = excluded.invalid_answers, timer = excluded.timer, "
-      "timer_due = excluded.timer_due, handoff_queue = excluded.handoff_queue, "
-      "handoff_priority = excluded.handoff_priority, handoff_note = excluded.handoff_note, "
-      "handoff_since = excluded.handoff_since, revision = excluded.revision",
-      c.contact, c.flow_id, c.flow_version, sqlite::PhaseName(c.phase), c.state, c.step,
-      c.invalid_answers, sqlite::TimerKindName(c.timer), ToUnixMillis(c.timer_due), queue, priority,
-      note, since, c.revision + 1);
+  if (c.revision == 0) {
+    return db_.Run(
+        "INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, "
+        "invalid_answers, timer, timer_due, handoff_queue, handoff_priority, handoff_note, "
+        "handoff_since, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14)",
+        c.contact, c.flow_id, c.flow_version, sqlite::PhaseName(c.phase), c.state, c.step,
+        c.invalid_answers, sqlite::TimerKindName(c.timer), ToUnixMillis(c.timer_due), queue,
+        priority, note, since, c.revision + 1);
+  }
+  if (Status s = db_.Run(
+          "UPDATE conversations SET flow_id = ?2, flow_version = ?3, phase = ?4, state = ?5, "
+          "step = ?6, invalid_answers = ?7, timer = ?8, timer_due = ?9, handoff_queue = ?10, "
+          "handoff_priority = ?11, handoff_note = ?12, handoff_since = ?13, revision = ?14 "
+          "WHERE contact = ?1 AND revision = ?15",
+          c.contact, c.flow_id, c.flow_version, sqlite::PhaseName(c.phase), c.state, c.step,
+          c.invalid_answers, sqlite::TimerKindName(c.timer), ToUnixMillis(c.timer_due), queue,
+          priority, note, since, c.revision + 1, c.revision);
+      !s.ok()) {
+    return s;
+  }
+  if (db_.Changes() == 1) return Status::Ok();
+  return CheckRevision(c);  // names the revision the store is at
 }
 
 // The outcome's fields and consents are the whole truth for (contact, flow_id): the rows are
