@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -13,30 +12,13 @@
 #include "engine/store/sqlite/sqlite_codec.h"
 #include "engine/store/sqlite/sqlite_db.h"
 #include "engine/store/sqlite/sqlite_schema.h"
+#include "engine/store/sqlite/sqlite_store_impl.h"
 
 namespace consentflow::engine {
+namespace sqlite {
 namespace {
 
-using sqlite::Db;
-using sqlite::Savepoint;
-using sqlite::Statement;
-using sqlite::Transaction;
-using SteadyTime = std::chrono::steady_clock::time_point;
-
 constexpr Duration kLongestClaim = std::chrono::hours(24);
-
-// SQLite's LIMIT takes a signed 64-bit integer.
-int64_t SqlLimit(std::size_t limit) {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-}
-
-template <typename T>
-Status Unpack(Result<T> result, T& out) {
-  if (!result) return result.error();
-  out = std::move(*result);
-  return Status::Ok();
-}
 
 // A conversation row, selected with the columns in schema order (LoadConversation).
 Status ReadConversation(const Statement& row, Conversation& conversation) {
@@ -69,73 +51,7 @@ Status ReadConversation(const Statement& row, Conversation& conversation) {
   return Status::Ok();
 }
 
-// The fields of `conversation` that no consent of it covers, as the incidents they are. The
-// store checks on its own, whatever the interpreter (or a hook, an agent, an old flow) did.
-std::vector<PrivacyIncident> FieldsWithoutConsent(const Conversation& conversation, Timestamp now) {
-  std::vector<PrivacyIncident> refused;
-  for (const auto& [name, field] : conversation.fields) {
-    const bool covered = std::any_of(
-        conversation.consents.begin(), conversation.consents.end(), [&](const auto& consent) {
-          const std::vector<std::string>& purposes = consent.second.purposes;
-          return std::find(purposes.begin(), purposes.end(), field.purpose) != purposes.end();
-        });
-    if (covered) continue;
-    refused.push_back(
-        PrivacyIncident{conversation.contact, conversation.flow_id, name, field.purpose,
-                        "the store refused field '" + name + "': no active consent for purpose '" +
-                            field.purpose + "'",
-                        now});
-  }
-  return refused;
-}
-
-class SqliteStore final : public Store {
- public:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
-
-  Result<bool> Enqueue(const InboundMessage& message) override;
-  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) override;
-  Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
-  Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
-  Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
-  Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
-  Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) override;
-  Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) override;
-  Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
-  Result<std::size_t> EraseExpiredFields(Timestamp now) override;
-  Result<std::vector<LedgerEntry>> ReadLedger(uint64_t from, std::size_t limit) override;
-  Result<std::vector<PrivacyIncident>> ReadIncidents(std::size_t limit) override;
-  Result<std::vector<QueuedHandoff>> HandoffQueue(std::string_view queue) override;
-
- private:
-  // A contact whose pending messages a ClaimPending call handed out. Kept in memory: see
-  // sqlite_store.h for why.
-  struct Claim {
-    SteadyTime until;
-    std::set<std::string, std::less<>> message_ids;  // handed out and not yet committed
-  };
-
-  // Each of these REQUIRES mu_ held (and, for writes, a transaction open).
-  Status LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
-                            Conversation& conversation);
-  Result<bool> InsertIntoInbox(const InboundMessage& message);
-  Status CommitOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact);
-  Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
-                      std::vector<PrivacyIncident>& refused);
-  Status MarkProcessed(std::string_view message_id, std::string& contact);
-  Status CheckRevision(const Conversation& conversation);
-  Status SaveConversation(const Conversation& conversation);
-  Status ReplaceFlowData(const Conversation& conversation);
-  Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
-  Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
-  Status InsertIncident(const PrivacyIncident& incident);
-  void ReleaseClaim(const std::string& contact, std::string_view message_id);
-
-  const SystemClock clock_;
-  std::mutex mu_;
-  Db db_;                                // guarded by mu_
-  std::map<std::string, Claim> claims_;  // by contact; guarded by mu_
-};
+}  // namespace
 
 // ---- inbox
 
@@ -294,264 +210,6 @@ Status SqliteStore::LoadFlowDataLocked(std::string_view contact, std::string_vie
   conversation.fields = std::move(fields);
   conversation.consents = std::move(consents);
   return Status::Ok();
-}
-
-// ---- commit
-
-Result<std::vector<Status>> SqliteStore::Commit(const std::vector<EventOutcome>& outcomes) {
-  std::vector<Status> results;
-  if (outcomes.empty()) return results;
-  const Timestamp now = clock_.Now();
-  std::lock_guard lock(mu_);
-  // IMMEDIATE: the write lock is taken here, before any work, so no statement in the batch can
-  // fail half-way with SQLITE_BUSY because another connection started writing first.
-  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
-  if (!tx) return tx.error();
-  std::vector<std::pair<std::string, std::string>> processed;  // (contact, message id)
-  for (const EventOutcome& outcome : outcomes) {
-    std::string inbox_contact;
-    Status status = CommitOutcome(outcome, now, inbox_contact);
-    // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself:
-    // then nothing of the batch can commit.
-    if (!db_.InTransaction()) {
-      return status.ok() ? Status::Internal("sqlite: the transaction ended unexpectedly") : status;
-    }
-    if (status.ok() && !outcome.message_id.empty()) {
-      processed.emplace_back(std::move(inbox_contact), outcome.message_id);
-    }
-    results.push_back(std::move(status));
-  }
-  // The one durable sync for the whole batch.
-  if (Status status = tx->Commit(); !status.ok()) return status;
-  for (const auto& [contact, message_id] : processed) ReleaseClaim(contact, message_id);
-  return results;
-}
-
-Status SqliteStore::CommitOutcome(const EventOutcome& outcome, Timestamp now,
-                                  std::string& inbox_contact) {
-  Result<Savepoint> savepoint = Savepoint::Begin(db_);
-  if (!savepoint) return savepoint.error();
-  std::vector<PrivacyIncident> refused;
-  Status status = ApplyOutcome(outcome, now, inbox_contact, refused);
-  if (status.ok()) return savepoint->Release();
-  if (Status undone = savepoint->RollBack(); !undone.ok()) return undone;
-  // Written after the rollback, into the enclosing transaction: the outcome is gone but the
-  // record that something tried to store data without consent stays.
-  for (const PrivacyIncident& incident : refused) {
-    if (Status recorded = InsertIncident(incident); !recorded.ok()) return recorded;
-  }
-  return status;
-}
-
-Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
-                                 std::string& inbox_contact,
-                                 std::vector<PrivacyIncident>& refused) {
-  const Conversation& conversation = outcome.conversation;
-  if (!outcome.message_id.empty()) {
-    if (Status s = MarkProcessed(outcome.message_id, inbox_contact); !s.ok()) return s;
-  }
-  // A message no flow took: consumed, and nothing about the contact is kept.
-  if (conversation.flow_id.empty()) return Status::Ok();
-  // A known conversation's revision is checked by its UPDATE in SaveConversation, before any
-  // other write of the outcome; a new one's here.
-  if (conversation.revision == 0) {
-    if (Status s = CheckRevision(conversation); !s.ok()) return s;
-  }
-  refused = FieldsWithoutConsent(conversation, now);
-  if (!refused.empty()) {
-    std::string message = refused.front().what;
-    if (refused.size() > 1) message += " (and " + std::to_string(refused.size() - 1) + " more)";
-    return Status::FailedPrecondition(std::move(message));
-  }
-  if (Status s = SaveConversation(conversation); !s.ok()) return s;
-  if (outcome.flow_data_changed) {
-    if (Status s = ReplaceFlowData(conversation); !s.ok()) return s;
-  }
-  if (Status s = AppendToLedger(outcome.decisions); !s.ok()) return s;
-  if (Status s = QueueOutbound(outcome.outbound, now); !s.ok()) return s;
-  for (const PrivacyIncident& incident : outcome.incidents) {
-    if (Status s = InsertIncident(incident); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-// Marks the message processed and erases its payload (secure_delete zeroes the old bytes).
-// kConflict when it was processed already (exactly-once: the outcome must not apply twice),
-// kInvalidArgument when the inbox never had it.
-Status SqliteStore::MarkProcessed(std::string_view message_id, std::string& contact) {
-  Result<Statement> update = db_.Query(
-      "UPDATE inbox SET processed = 1, payload = NULL WHERE message_id = ?1 AND processed = 0 "
-      "RETURNING contact",
-      message_id);
-  if (!update) return update.error();
-  Result<bool> row = update->Step();
-  if (!row) return row.error();
-  if (*row) {
-    contact = update->ColumnText(0);
-    return update->Run();
-  }
-  Result<Statement> known = db_.Query("SELECT 1 FROM inbox WHERE message_id = ?1", message_id);
-  if (!known) return known.error();
-  Result<bool> found = known->Step();
-  if (!found) return found.error();
-  if (*found) return Status::Conflict("sqlite: the message was processed already");
-  return Status::InvalidArgument("sqlite: the message is not in the inbox");
-}
-
-Status SqliteStore::CheckRevision(const Conversation& conversation) {
-  Result<Statement> row =
-      db_.Query("SELECT revision FROM conversations WHERE contact = ?1", conversation.contact);
-  if (!row) return row.error();
-  Result<bool> found = row->Step();
-  if (!found) return found.error();
-  const uint64_t stored = *found ? static_cast<uint64_t>(row->ColumnInt64(0)) : 0;
-  if (stored != conversation.revision) {
-    return Status::Conflict("sqlite: the conversation is at revision " + std::to_string(stored) +
-                            ", the outcome was computed from revision " +
-                            std::to_string(conversation.revision));
-  }
-  return Status::Ok();
-}
-
-// A new conversation is inserted; a known one is updated only if it is still at the revision
-// the outcome was computed from (the optimistic check, in the same statement). Never INSERT OR
-// REPLACE: REPLACE deletes the row first, and the foreign keys would cascade that delete to the
-// contact's fields and consents in every flow.
-Status SqliteStore::SaveConversation(const Conversation& c) {
-  std::optional<std::string> queue, note;
-  std::optional<int64_t> priority, since;
-  if (c.handoff) {
-    queue = c.handoff->queue;
-    note = c.handoff->note;
-    priority = sqlite::PriorityRank(c.handoff->priority);
-    since = ToUnixMillis(c.handoff->since);
-  }
-  if (c.revision == 0) {
-    return db_.Run(
-        "INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, "
-        "invalid_answers, timer, timer_due, handoff_queue, handoff_priority, handoff_note, "
-        "handoff_since, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-        "?14)",
-        c.contact, c.flow_id, c.flow_version, sqlite::PhaseName(c.phase), c.state, c.step,
-        c.invalid_answers, sqlite::TimerKindName(c.timer), ToUnixMillis(c.timer_due), queue,
-        priority, note, since, c.revision + 1);
-  }
-  if (Status s = db_.Run(
-          "UPDATE conversations SET flow_id = ?2, flow_version = ?3, phase = ?4, state = ?5, "
-          "step = ?6, invalid_answers = ?7, timer = ?8, timer_due = ?9, handoff_queue = ?10, "
-          "handoff_priority = ?11, handoff_note = ?12, handoff_since = ?13, revision = ?14 "
-          "WHERE contact = ?1 AND revision = ?15",
-          c.contact, c.flow_id, c.flow_version, sqlite::PhaseName(c.phase), c.state, c.step,
-          c.invalid_answers, sqlite::TimerKindName(c.timer), ToUnixMillis(c.timer_due), queue,
-          priority, note, since, c.revision + 1, c.revision);
-      !s.ok()) {
-    return s;
-  }
-  if (db_.Changes() == 1) return Status::Ok();
-  return CheckRevision(c);  // names the revision the store is at
-}
-
-// The outcome's fields and consents are the whole truth for (contact, flow_id): the rows are
-// replaced, so a field or consent missing from them is deleted (and zeroed, secure_delete).
-Status SqliteStore::ReplaceFlowData(const Conversation& c) {
-  if (Status s = db_.Run("DELETE FROM field_values WHERE contact = ?1 AND flow_id = ?2", c.contact,
-                         c.flow_id);
-      !s.ok()) {
-    return s;
-  }
-  Result<Statement> insert = db_.Query(
-      "INSERT INTO field_values (contact, flow_id, field, value, purpose, captured, expires) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return insert.error();
-  for (const auto& [name, field] : c.fields) {
-    if (Status s = insert->BindAll(c.contact, c.flow_id, name, field.value, field.purpose,
-                                   ToUnixMillis(field.captured), ToUnixMillis(field.expires));
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = insert->Run(); !s.ok()) return s;
-    insert->Reset();
-  }
-  if (Status s =
-          db_.Run("DELETE FROM consents WHERE contact = ?1 AND flow_id = ?2", c.contact, c.flow_id);
-      !s.ok()) {
-    return s;
-  }
-  insert = db_.Query(
-      "INSERT INTO consents (contact, flow_id, notice, version, purposes, granted) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!insert) return insert.error();
-  for (const auto& [notice, consent] : c.consents) {
-    Result<std::string> purposes = sqlite::EncodeStrings(consent.purposes);
-    if (!purposes) return purposes.error();
-    if (Status s = insert->BindAll(c.contact, c.flow_id, notice, consent.version, *purposes,
-                                   ToUnixMillis(consent.granted));
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = insert->Run(); !s.ok()) return s;
-    insert->Reset();
-  }
-  return Status::Ok();
-}
-
-Status SqliteStore::AppendToLedger(const std::vector<ConsentDecision>& decisions) {
-  if (decisions.empty()) return Status::Ok();
-  // Read inside the write transaction (and this outcome's savepoint), so the chain continues
-  // from what is really there, including entries of earlier outcomes of this batch.
-  Result<Statement> last =
-      db_.Query("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1");
-  if (!last) return last.error();
-  Result<bool> found = last->Step();
-  if (!found) return found.error();
-  uint64_t sequence = *found ? static_cast<uint64_t>(last->ColumnInt64(0)) : 0;
-  std::string previous_hash = *found ? last->ColumnText(1) : std::string(kGenesisHash);
-
-  Result<Statement> insert = db_.Query(
-      "INSERT INTO ledger (sequence, contact, flow_id, notice_id, notice_version, notice_sha256, "
-      "purposes, decision, time, evidence, previous_hash, hash) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-  if (!insert) return insert.error();
-  for (const ConsentDecision& decision : decisions) {
-    const LedgerEntry e = MakeLedgerEntry(decision, ++sequence, previous_hash);
-    Result<std::string> purposes = sqlite::EncodeStrings(e.purposes);
-    if (!purposes) return purposes.error();
-    if (Status s = insert->BindAll(e.sequence, e.contact, e.flow_id, e.notice_id, e.notice_version,
-                                   e.notice_sha256, *purposes, DecisionName(e.decision),
-                                   ToUnixMillis(e.time), e.evidence, e.previous_hash, e.hash);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = insert->Run(); !s.ok()) return s;
-    insert->Reset();
-    previous_hash = e.hash;
-  }
-  return Status::Ok();
-}
-
-Status SqliteStore::QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now) {
-  if (outbound.empty()) return Status::Ok();
-  Result<Statement> insert =
-      db_.Query("INSERT INTO outbox (contact, message, queued) VALUES (?1, ?2, ?3)");
-  if (!insert) return insert.error();
-  for (const OutboundMessage& message : outbound) {
-    Result<std::string> encoded = sqlite::EncodeOutboundMessage(message);
-    if (!encoded) return encoded.error();
-    if (Status s = insert->BindAll(message.contact, *encoded, ToUnixMillis(now)); !s.ok()) {
-      return s;
-    }
-    if (Status s = insert->Run(); !s.ok()) return s;
-    insert->Reset();
-  }
-  return Status::Ok();
-}
-
-Status SqliteStore::InsertIncident(const PrivacyIncident& incident) {
-  return db_.Run(
-      "INSERT INTO incidents (contact, flow_id, field, purpose, what, time) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-      incident.contact, incident.flow_id, incident.field, incident.purpose, incident.what,
-      ToUnixMillis(incident.time));
 }
 
 // ---- timers
@@ -753,14 +411,14 @@ Result<std::vector<QueuedHandoff>> SqliteStore::HandoffQueue(std::string_view qu
   return waiting;
 }
 
-}  // namespace
+}  // namespace sqlite
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   Result<sqlite::Db> db = sqlite::Db::Open(options.path);
   if (!db) return db.error();
   if (Status s = sqlite::ConfigureConnection(*db, options); !s.ok()) return s;
   if (Status s = sqlite::Migrate(*db); !s.ok()) return s;
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
+  return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(std::move(*db)));
 }
 
 }  // namespace consentflow::engine

@@ -1,0 +1,85 @@
+#pragma once
+
+// Internal to engine/store/sqlite/: the Store over one SQLite connection. The class is split
+// over two files by concept: sqlite_store.cc (opening, the inbox, loading, timers, outbox,
+// retention, reads) and sqlite_commit.cc (committing events' outcomes).
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/store/sqlite/sqlite_db.h"
+#include "engine/store/store.h"
+
+namespace consentflow::engine::sqlite {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// SQLite's LIMIT takes a signed 64-bit integer.
+inline int64_t SqlLimit(std::size_t limit) {
+  return static_cast<int64_t>(
+      std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
+template <typename T>
+Status Unpack(Result<T> result, T& out) {
+  if (!result) return result.error();
+  out = std::move(*result);
+  return Status::Ok();
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+
+  Result<bool> Enqueue(const InboundMessage& message) override;
+  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) override;
+  Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
+  Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
+  Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
+  Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
+  Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) override;
+  Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) override;
+  Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
+  Result<std::size_t> EraseExpiredFields(Timestamp now) override;
+  Result<std::vector<LedgerEntry>> ReadLedger(uint64_t from, std::size_t limit) override;
+  Result<std::vector<PrivacyIncident>> ReadIncidents(std::size_t limit) override;
+  Result<std::vector<QueuedHandoff>> HandoffQueue(std::string_view queue) override;
+
+ private:
+  // A contact whose pending messages a ClaimPending call handed out. Kept in memory: see
+  // sqlite_store.h for why.
+  struct Claim {
+    SteadyTime until;
+    std::set<std::string, std::less<>> message_ids;  // handed out and not yet committed
+  };
+
+  // Each of these REQUIRES mu_ held (and, for writes, a transaction open).
+  Status LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
+                            Conversation& conversation);
+  Result<bool> InsertIntoInbox(const InboundMessage& message);
+  Status CommitOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact);
+  Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
+                      std::vector<PrivacyIncident>& refused);
+  Status MarkProcessed(std::string_view message_id, std::string& contact);
+  Status CheckRevision(const Conversation& conversation);
+  Status SaveConversation(const Conversation& conversation);
+  Status ReplaceFlowData(const Conversation& conversation);
+  Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
+  Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
+  Status InsertIncident(const PrivacyIncident& incident);
+  void ReleaseClaim(const std::string& contact, std::string_view message_id);
+
+  const SystemClock clock_;
+  std::mutex mu_;
+  Db db_;                                // guarded by mu_
+  std::map<std::string, Claim> claims_;  // by contact; guarded by mu_
+};
+
+}  // namespace consentflow::engine::sqlite
