@@ -3,6 +3,7 @@
 // step above it (in its state) that takes branches.
 
 #include <cmath>
+#include <optional>
 
 #include "dsl/parsed_line.h"
 #include "dsl/string_decode.h"
@@ -60,7 +61,7 @@ class Builder {
     // A declaration closes the notice or state above it.
     notice_ = nullptr;
     state_ = nullptr;
-    branch_owner_ = nullptr;
+    branch_owner_.reset();
     switch (line.kind) {
       case ItemKind::kFlow:
         if (seen_flow_) {
@@ -144,7 +145,7 @@ class Builder {
   }
 
   void NoticeDetail(const ParsedLine& line) {
-    branch_owner_ = nullptr;
+    branch_owner_.reset();
     if (notice_ == nullptr) {
       Error(line.location, "misplaced-line",
             "this line belongs to a notice; put it under a 'notice NAME vN' line");
@@ -180,7 +181,7 @@ class Builder {
 
   void StateLine(const ParsedLine& line) {
     notice_ = nullptr;
-    branch_owner_ = nullptr;
+    branch_owner_.reset();
     flow_.states.push_back(ast::State{line.name, {}});
     state_ = &flow_.states.back();
   }
@@ -243,7 +244,7 @@ class Builder {
     const StepKind kind = state_->steps.back().kind;
     if (kind == StepKind::kAsk || kind == StepKind::kChoose || kind == StepKind::kConsent ||
         kind == StepKind::kCall) {
-      branch_owner_ = &state_->steps.back();
+      branch_owner_ = state_->steps.size() - 1;
     }
   }
 
@@ -284,13 +285,13 @@ class Builder {
   }
 
   void BranchLine(const ParsedLine& line) {
-    if (branch_owner_ == nullptr) {
+    if (!branch_owner_.has_value() || state_ == nullptr) {
       Error(line.location, "misplaced-branch",
             std::string(BranchName(line.kind)) + " belongs to " + Owners(line.kind) +
                 ", but there is none above it in this state");
       return;
     }
-    ast::Step& step = *branch_owner_;
+    ast::Step& step = state_->steps[*branch_owner_];
     if (!Takes(step.kind, line.kind)) {
       Error(line.location, "misplaced-branch",
             std::string(BranchName(line.kind)) + " belongs to " + Owners(line.kind) +
@@ -346,7 +347,9 @@ class Builder {
   ast::Notice* notice_ = nullptr;
   Location notice_line_;
   ast::State* state_ = nullptr;
-  ast::Step* branch_owner_ = nullptr;
+  // The step that takes branch lines: an index, not a pointer, because it need not be the last
+  // step of the state (a 'say' may follow it) and later steps may reallocate the vector.
+  std::optional<size_t> branch_owner_;
 };
 
 }  // namespace

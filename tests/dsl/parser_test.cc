@@ -145,6 +145,20 @@ TEST(Parser, BranchesBelongToTheNearestStepThatTakesBranches) {
   EXPECT_EQ(steps[1].options.size(), 2u);
 }
 
+// Found by the fuzzer: a branch line below steps that do not take branches still belongs to the
+// step above them, even after those steps have made the state's step list grow (and move).
+TEST(Parser, ABranchAfterManyPlainStepsStillFindsItsStep) {
+  std::string text = "flow t\nstate start\n  choose \"Q\"\n    \"X\" -> start\n";
+  for (int i = 0; i < 40; ++i) text += "  say \"line " + std::to_string(i) + "\"\n";
+  text += "    \"Y\" -> start\n";
+  const ParseResult r = ParseText(text);
+  ASSERT_TRUE(r.flow);
+  const auto& steps = r.flow->states[0].steps;
+  ASSERT_EQ(steps.size(), 41u);
+  ASSERT_EQ(steps[0].options.size(), 2u);
+  EXPECT_EQ(steps[0].options[1].title.value, "Y");
+}
+
 TEST(Parser, LayoutRecordsEveryLogicalLine) {
   const ParseResult r = ParseText("# head\nflow t\n\nstate start  # s\n  say \"\"\"\n  x\n  \"\"\"\n");
   ASSERT_EQ(r.layout.size(), 5u);

@@ -17,10 +17,11 @@ namespace {
 std::vector<PrivacyIncident> FieldsWithoutConsent(const Conversation& conversation, Timestamp now) {
   std::vector<PrivacyIncident> refused;
   for (const auto& [name, field] : conversation.fields) {
+    const std::string& purpose = field.purpose;
     const bool covered = std::any_of(
         conversation.consents.begin(), conversation.consents.end(), [&](const auto& consent) {
           const std::vector<std::string>& purposes = consent.second.purposes;
-          return std::find(purposes.begin(), purposes.end(), field.purpose) != purposes.end();
+          return std::find(purposes.begin(), purposes.end(), purpose) != purposes.end();
         });
     if (covered) continue;
     refused.push_back(

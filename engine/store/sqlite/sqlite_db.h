@@ -35,7 +35,7 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what);
 // columns from 0.
 class Statement {
  public:
-  Statement() = default;
+  Statement() : stmt_(nullptr, Release{}) {}
 
   Status BindInt64(int index, int64_t value);
   // Fails with kInvalidArgument when `value` does not fit SQLite's signed 64-bit integer.
