@@ -17,7 +17,8 @@ enum class MessageKind {
   kListReply,    // a tap on a list row
   kLocation,     // a shared location
   kMedia,        // image, audio, video, document, sticker (only the caption is text)
-  kUnsupported,  // anything else: reactions, contacts, orders, system messages, unknown types
+  kReaction,     // an emoji on one of our messages: acknowledged, never an answer
+  kUnsupported,  // anything else: shared contacts, orders, Flow replies, unknown types
 };
 
 struct GeoPoint {
@@ -40,6 +41,8 @@ struct InboundMessage {
   std::string reply_id;  // kButtonReply, kListReply: the id our button or row carried
   std::optional<GeoPoint> location;
   std::optional<AdReferral> referral;
+  std::string context_id;       // the message this one replies to (WhatsApp's reply context)
+  std::string business_number;  // the business phone number id it was sent to ("" in tests)
 };
 
 // A conversation timer fell due (an ask's `timeout`, or the flow's `on timeout`).

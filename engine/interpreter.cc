@@ -23,6 +23,8 @@ bool IsWithdrawal(std::string_view text) {
 namespace {
 
 constexpr const char* kListButton = "Choose";
+// Said once per question when the contact sends something the bot cannot read.
+constexpr std::string_view kCannotReadText = "Sorry, I can only read text and buttons here.";
 
 // A value a hook wrote, checked like an answer of the field's type: as typed text, or for a
 // location as "latitude,longitude". Choice fields take any title.
@@ -63,6 +65,7 @@ class Machine {
   // ---------------------------------------------------------------- events
   void On(const InboundMessage& m) {
     message_ = &m;
+    if (m.kind == MessageKind::kReaction) return;  // an emoji on our message answers nothing
     if (m.kind == MessageKind::kText && IsWithdrawal(m.text)) return Withdraw();
     if (c().phase == Phase::kHandoff) return;  // a person has the chat: the bot stays silent
     if (m.kind == MessageKind::kText) {
@@ -217,6 +220,15 @@ class Machine {
   // ---------------------------------------------------------------- answers
   void Answer(const InboundMessage& m) {
     const dsl::Step& step = CurrentStep();
+    if (m.kind == MessageKind::kUnsupported || m.kind == MessageKind::kMedia) {
+      // A sticker, a voice note, a shared contact: one polite line per question, then the
+      // question again. The first invalid answer marks the line as said; an ask counts it
+      // against its retries, choose and consent (which have none) just keep the mark.
+      if (c().invalid_answers == 0) {
+        Send(OutboundMessage::Kind::kText, std::string(kCannotReadText));
+      }
+      if (step.kind != StepKind::kAsk) ++c().invalid_answers;
+    }
     switch (step.kind) {
       case StepKind::kAsk: return AnswerAsk(step, m);
       case StepKind::kChoose: {

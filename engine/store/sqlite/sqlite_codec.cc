@@ -36,12 +36,13 @@ constexpr std::array<Named<Decision>, 3> kDecisions = {{
     {Decision::kDeclined, "declined"},
     {Decision::kWithdrawn, "withdrawn"},
 }};
-constexpr std::array<Named<MessageKind>, 6> kMessageKinds = {{
+constexpr std::array<Named<MessageKind>, 7> kMessageKinds = {{
     {MessageKind::kText, "text"},
     {MessageKind::kButtonReply, "button_reply"},
     {MessageKind::kListReply, "list_reply"},
     {MessageKind::kLocation, "location"},
     {MessageKind::kMedia, "media"},
+    {MessageKind::kReaction, "reaction"},
     {MessageKind::kUnsupported, "unsupported"},
 }};
 constexpr std::array<Named<OutboundMessage::Kind>, 4> kOutboundKinds = {{
@@ -150,6 +151,8 @@ Result<std::string> EncodeInboundPayload(const InboundMessage& message) {
     json["referral"] = {{"source_id", message.referral->source_id},
                         {"source_type", message.referral->source_type}};
   }
+  if (!message.context_id.empty()) json["context_id"] = message.context_id;
+  if (!message.business_number.empty()) json["business_number"] = message.business_number;
   return Dump(json, "an inbound message");
 }
 
@@ -175,6 +178,8 @@ Status DecodeInboundPayload(std::string_view text, InboundMessage& message) {
       message.referral = AdReferral{referral.at("source_id").get<std::string>(),
                                     referral.at("source_type").get<std::string>()};
     }
+    message.context_id = json->value("context_id", std::string());
+    message.business_number = json->value("business_number", std::string());
   } catch (const Json::exception& error) {
     return Corrupt("inbound message", error);
   }
