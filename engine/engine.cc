@@ -83,8 +83,13 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   const auto fields_before = conversation.fields;
   const auto consents_before = conversation.consents;
   DropExpired(conversation, now);
+  const Phase phase_before = conversation.phase;
   StepResult result =
       Step(StepContext{*program, now, hooks_, options_.max_steps}, std::move(conversation), event);
+  if (result.conversation.phase == Phase::kHandoff && phase_before != Phase::kHandoff &&
+      result.conversation.handoff) {
+    pending.new_handoff = result.conversation.handoff->queue;
+  }
   pending.outcome.flow_data_changed = fresh || result.conversation.fields != fields_before ||
                                       result.conversation.consents != consents_before;
   conversation = result.conversation;
@@ -128,6 +133,10 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
     ++saved.revision;
     cache_.insert_or_assign(c.contact, std::move(saved));
     for (std::string& e : batch[i].flow_errors) report.flow_errors.push_back(std::move(e));
+    for (const ConsentDecision& d : outcomes[i].decisions) {
+      report.consent_decisions.emplace_back(d.notice_id, DecisionName(d.decision));
+    }
+    if (!batch[i].new_handoff.empty()) report.handoffs.push_back(std::move(batch[i].new_handoff));
   }
   return report;
 }
@@ -145,8 +154,22 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
   // outcomes fail with kConflict and are redone once from what the store holds.
   for (int attempt = 0; attempt < 2 && !messages.empty(); ++attempt) {
     std::vector<Pending> batch;
+    std::vector<std::size_t> origin;  // batch[k] came from messages[origin[k]]
     std::unordered_map<std::string, Conversation> working;
-    for (const InboundMessage& m : messages) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      const InboundMessage& m = messages[i];
+      if (m.kind == MessageKind::kContactChange) {
+        // Rare: commit what came before it, then move the contact in the store.
+        Result<EngineReport> committed = CommitBatch(std::move(batch), report);
+        if (!committed) return committed.error();
+        report = std::move(*committed);
+        batch.clear();
+        origin.clear();
+        working.clear();
+        if (Status moved = MoveContact(m); !moved.ok()) return moved;
+        ++report.handled;
+        continue;
+      }
       auto it = working.find(m.contact);
       if (it == working.end()) {
         Result<Conversation> loaded = Load(m.contact);
@@ -154,6 +177,7 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
         it = working.emplace(m.contact, std::move(*loaded)).first;
       }
       StepInto(it->second, m, m.id, batch, report);
+      origin.push_back(i);
     }
     std::vector<std::size_t> conflicts;
     Result<EngineReport> committed =
@@ -161,10 +185,20 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
     if (!committed) return committed.error();
     report = std::move(*committed);
     std::vector<InboundMessage> again;
-    for (const std::size_t i : conflicts) again.push_back(std::move(messages[i]));
+    for (const std::size_t k : conflicts) again.push_back(std::move(messages[origin[k]]));
     messages = std::move(again);
   }
   return report;
+}
+
+Status Engine::MoveContact(const InboundMessage& change) {
+  cache_.erase(change.contact);
+  cache_.erase(change.text);
+  Result<bool> moved = store_.MoveContact(change.contact, change.text, change.id);
+  // Processed already (a redelivery raced us): nothing to do.
+  if (!moved && moved.error().code() == StatusCode::kConflict) return Status::Ok();
+  if (!moved) return moved.error();
+  return Status::Ok();
 }
 
 Result<EngineReport> Engine::FireDueTimers() {

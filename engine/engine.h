@@ -41,6 +41,10 @@ struct EngineReport {
   std::size_t failed = 0;      // events whose commit failed (they are retried)
   std::size_t unrouted = 0;    // first messages no flow claims (and no default flow)
   std::vector<std::string> flow_errors;  // no personal data
+  // What committed, for metrics: (notice id, decision name) per consent decision, and the queue
+  // of every conversation handed to people.
+  std::vector<std::pair<std::string, std::string>> consent_decisions;
+  std::vector<std::string> handoffs;
 };
 
 class Engine {
@@ -68,6 +72,7 @@ class Engine {
   struct Pending {
     EventOutcome outcome;
     std::vector<std::string> flow_errors;
+    std::string new_handoff;  // the queue, when this event handed the conversation over
   };
   Result<Conversation> Load(const std::string& contact);
   const dsl::Program* ProgramFor(Conversation& conversation, const InboundMessage* first_message);
@@ -81,6 +86,8 @@ class Engine {
   // Steps and commits `messages`, retrying (from freshly loaded conversations) the ones whose
   // conversation changed under the cache.
   Result<EngineReport> HandleMessages(std::vector<InboundMessage> messages);
+  // A kContactChange message: the contact's data follows them to their new key.
+  Status MoveContact(const InboundMessage& change);
 
   Store& store_;
   const FlowRegistry& flows_;

@@ -18,6 +18,7 @@ enum class MessageKind {
   kLocation,     // a shared location
   kMedia,        // image, audio, video, document, sticker (only the caption is text)
   kReaction,     // an emoji on one of our messages: acknowledged, never an answer
+  kContactChange,  // WhatsApp says the contact has a new number: `text` is the new contact key
   kUnsupported,  // anything else: shared contacts, orders, Flow replies, unknown types
 };
 

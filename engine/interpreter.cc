@@ -65,7 +65,8 @@ class Machine {
   // ---------------------------------------------------------------- events
   void On(const InboundMessage& m) {
     message_ = &m;
-    if (m.kind == MessageKind::kReaction) return;  // an emoji on our message answers nothing
+    // An emoji on our message answers nothing; a number change is the engine's business.
+    if (m.kind == MessageKind::kReaction || m.kind == MessageKind::kContactChange) return;
     if (m.kind == MessageKind::kText && IsWithdrawal(m.text)) return Withdraw();
     if (c().phase == Phase::kHandoff) return;  // a person has the chat: the bot stays silent
     if (m.kind == MessageKind::kText) {
@@ -385,7 +386,10 @@ class Machine {
   }
 
   bool CallHook(const dsl::Step& step) {
-    scripting::HookCall call{c().flow_id, p_.hooks_file, step.hook, {}, {}};
+    scripting::HookCall call;
+    call.flow_id = c().flow_id;
+    call.hooks_file = p_.hooks_file;
+    call.hook = step.hook;
     for (const auto& [name, value] : c().fields) call.fields[name] = value.value;
     for (const dsl::FieldId id : step.writes) call.writable.push_back(p_.fields[id].id);
     if (cx_.hooks == nullptr) {

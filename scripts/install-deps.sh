@@ -13,8 +13,8 @@ packages=(
   # the engine: its store (SQLite) and the consent ledger's hashes (OpenSSL)
   libsqlite3-dev libssl-dev
   # the WhatsApp channel: HTTP server and client (Boost.Beast 1.81), configuration (toml++),
-  # agent passwords (libsodium)
-  libboost1.81-dev libtomlplusplus-dev libsodium-dev
+  # agent passwords (libsodium), /metrics (prometheus-cpp core)
+  libboost1.81-dev libtomlplusplus-dev libsodium-dev prometheus-cpp-dev
   # tests, benchmarks, the fuzz target (clang + libFuzzer runtime), graph rendering
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev graphviz
 )

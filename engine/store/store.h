@@ -25,6 +25,7 @@
 // The retention sweep (EraseExpiredFields) raises the revision of every conversation it
 // changes, so a copy loaded before the sweep is stale and its save fails with kConflict.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -68,10 +69,88 @@ struct EventOutcome {
   std::vector<PrivacyIncident> incidents;
 };
 
+// Where an outbox entry stands. The order of the enumerators is the order of progress: a
+// delivery status never moves an entry back (RecordDelivery), so a late `sent` cannot undo a
+// `read`. kFailed sits between kSent and kDelivered: a message can fail after it was sent (131047
+// arrives as a failed status), but one WhatsApp says was delivered or read did reach the contact.
+enum class OutboxState {
+  kPending,    // waiting to be sent, or to be retried (next_attempt)
+  kAccepted,   // the Cloud API accepted it (MarkSent); no status has arrived yet
+  kSent,       // statuses from the webhook: one tick,
+  kFailed,     //   failed (error_code says why; also a permanent failure before acceptance),
+  kDelivered,  //   two ticks,
+  kRead,       //   blue ticks
+};
+// "pending", "accepted", "sent", "failed", "delivered", "read": for logs and the database.
+constexpr const char* OutboxStateName(OutboxState state) {
+  switch (state) {
+    case OutboxState::kPending: return "pending";
+    case OutboxState::kAccepted: return "accepted";
+    case OutboxState::kSent: return "sent";
+    case OutboxState::kFailed: return "failed";
+    case OutboxState::kDelivered: return "delivered";
+    case OutboxState::kRead: return "read";
+  }
+  return "pending";
+}
+
 struct OutboxEntry {
-  uint64_t id = 0;  // increasing in the order the messages were queued
-  OutboundMessage message;
+  enum class Kind {
+    kMessage,      // `message` is a reply to send
+    kReadReceipt,  // mark the inbound message `receipt_for` read (message.contact is the contact)
+  };
+  uint64_t id = 0;  // increasing in the order the entries were queued
+  Kind kind = Kind::kMessage;
+  OutboundMessage message;  // the text is erased (empty) once the entry is accepted or failed
+  std::string receipt_for;  // kReadReceipt: the inbound message's WhatsApp id
   Timestamp queued;
+  OutboxState state = OutboxState::kPending;
+  uint32_t attempts = 0;      // failed attempts so far (MarkRetry counts them)
+  Timestamp next_attempt;     // kPending: not handed out by ReadyOutbox before this (epoch: at once)
+  int error_code = 0;         // the last error's Graph API code (or HTTP status); 0 for none
+  std::string error;          // the last error, for people; never personal data
+  std::string whatsapp_id;    // the wamid the API returned ("" before; always "" for receipts)
+  std::optional<Timestamp> status_time;  // when `state` was last set by MarkSent/MarkFailed/RecordDelivery
+};
+
+// Why an attempt to send an entry failed.
+struct SendError {
+  int code = 0;       // the Graph API error code, else the HTTP status, else 0 (network, local)
+  std::string text;   // short and free of personal data: Graph's title, never its details
+};
+
+// A delivery status from the webhook (statuses[]) for a message the API accepted.
+struct DeliveryReport {
+  std::string whatsapp_id;  // statuses[].id: the wamid MarkSent recorded
+  OutboxState state = OutboxState::kSent;  // kSent, kDelivered, kRead or kFailed
+  Timestamp time;                          // statuses[].timestamp
+  SendError error;                         // kFailed: the first error
+};
+
+// The Cloud API's code for a free-form message to a contact whose 24-hour customer service window
+// is closed ("Re-engagement message"); 470 is the older API's code for the same. Recording a
+// failure with one of these codes (MarkFailed, RecordDelivery) closes the contact's window.
+inline bool IsOutsideWindowError(int code) { return code == 131047 || code == 470; }
+
+// The contact's 24-hour customer service window: free-form messages (every kind the engine
+// sends) may go to a contact only within 24 hours of their last message to us, and not after the
+// API said the window is closed (until they write again).
+struct ServiceWindow {
+  static constexpr Duration kLength = std::chrono::hours(24);
+  std::optional<Timestamp> last_inbound;  // the contact's latest message in the inbox
+  std::optional<Timestamp> closed_at;     // the latest outside-window failure recorded
+  // Open at `now`: the contact wrote within kLength before `now` and no outside-window failure
+  // was recorded at or after that message.
+  bool OpenAt(Timestamp now) const {
+    if (!last_inbound || now >= *last_inbound + kLength) return false;
+    return !closed_at || *closed_at < *last_inbound;
+  }
+};
+
+// Work left in the outbox, for /metrics.
+struct OutboxBacklog {
+  std::size_t pending = 0;              // entries in state kPending (messages and receipts)
+  std::optional<Timestamp> oldest;      // the earliest `queued` among them
 };
 
 struct QueuedHandoff {
@@ -101,6 +180,14 @@ class Store {
   // another flow): written into `conversation.fields` and `.consents`.
   virtual Status LoadFlowData(std::string_view flow_id, Conversation& conversation) = 0;
 
+  // Moves everything of contact `from` to contact `to` (WhatsApp's "changed number" system
+  // message `message_id`, taken from the inbox): the conversation with its fields and consents,
+  // pending inbound messages and unsent replies. The ledger keeps its entries as written (it is
+  // append-only): they record who agreed when. Marks the message processed. Returns false, and
+  // moves nothing, when `to` already has a conversation or `from` has none.
+  virtual Result<bool> MoveContact(std::string_view from, std::string_view to,
+                                   std::string_view message_id) = 0;
+
   // ---- commit
   // Commits each outcome in its own savepoint inside one transaction, with one durable sync for
   // all (group commit). Returns one Status per outcome: an outcome that fails (stale revision,
@@ -113,8 +200,43 @@ class Store {
   virtual Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) = 0;
 
   // ---- outbox
+  // Commit queues each outcome's outbound messages, and a read receipt for the inbox message the
+  // outcome consumed (in the same transaction, so exactly once) unless the outcome has no flow
+  // or leaves the conversation handed off (the agent reads it). Receipts come before the
+  // outcome's replies.
+  //
+  // The kPending messages (never receipts), oldest first, at most `limit`, whether or not their
+  // next attempt is due: what `consentflow chat` and the tests read.
   virtual Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) = 0;
+  // What a sender may send at `now`, oldest first, at most `limit`: kPending entries (messages
+  // and receipts) whose next_attempt <= now and that have no older kPending entry of the same
+  // contact. So a contact's entries go out in order: the second is not handed out until the
+  // first was accepted or failed, even while the first waits for its retry.
+  virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) = 0;
+  // The entry `outbox_id` as it stands; kNotFound for an id never queued.
+  virtual Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) = 0;
+  // The API accepted the entry: kPending -> kAccepted, and a message's text is erased.
+  // `whatsapp_message_id` is the wamid it returned (REQUIRED for messages; "" for receipts, which
+  // get none). Again with the same id: no-op (a retried call). kConflict when the entry was
+  // accepted with another id or has failed; kNotFound for an unknown id.
   virtual Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) = 0;
+  // A retryable failure: the entry stays kPending, `attempts` goes up by one, `error` is kept,
+  // and ReadyOutbox hands it out again from `next_attempt` on. kFailedPrecondition when it is no
+  // longer kPending; kNotFound for an unknown id.
+  virtual Status MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) = 0;
+  // A permanent failure at `at`: kPending -> kFailed with `error`, the text erased, never handed
+  // out again. An outside-window code (IsOutsideWindowError) also closes the contact's window.
+  // Again when already kFailed: no-op. kFailedPrecondition when it was accepted; kNotFound.
+  virtual Status MarkFailed(uint64_t outbox_id, const SendError& error, Timestamp at) = 0;
+  // Applies a delivery status to the message the API accepted with `report.whatsapp_id`, if it
+  // moves the message forward (OutboxState's order). True when applied; false for a duplicate or
+  // a status that arrived after a later one. kFailed records report.error and, for an
+  // outside-window code, closes the contact's window at report.time. kNotFound when no outbox
+  // message has that wamid; kInvalidArgument for a state other than the four statuses.
+  virtual Result<bool> RecordDelivery(const DeliveryReport& report) = 0;
+  // The contact's 24-hour window, from the inbox (its latest message) and recorded failures.
+  virtual Result<ServiceWindow> ServiceWindowOf(std::string_view contact) = 0;
+  virtual Result<OutboxBacklog> Backlog() = 0;
 
   // ---- retention
   // Erases every field value whose expiry is at or before `now`; returns how many.

@@ -36,13 +36,14 @@ constexpr std::array<Named<Decision>, 3> kDecisions = {{
     {Decision::kDeclined, "declined"},
     {Decision::kWithdrawn, "withdrawn"},
 }};
-constexpr std::array<Named<MessageKind>, 7> kMessageKinds = {{
+constexpr std::array<Named<MessageKind>, 8> kMessageKinds = {{
     {MessageKind::kText, "text"},
     {MessageKind::kButtonReply, "button_reply"},
     {MessageKind::kListReply, "list_reply"},
     {MessageKind::kLocation, "location"},
     {MessageKind::kMedia, "media"},
     {MessageKind::kReaction, "reaction"},
+    {MessageKind::kContactChange, "contact_change"},
     {MessageKind::kUnsupported, "unsupported"},
 }};
 constexpr std::array<Named<OutboundMessage::Kind>, 4> kOutboundKinds = {{

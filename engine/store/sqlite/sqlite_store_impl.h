@@ -1,14 +1,16 @@
 #pragma once
 
 // Internal to engine/store/sqlite/: the Store over one SQLite connection. The class is split
-// over two files by concept: sqlite_store.cc (opening, the inbox, loading, timers, outbox,
-// retention, reads) and sqlite_commit.cc (committing events' outcomes).
+// over files by concept: sqlite_store.cc (opening, the inbox, loading, timers, outbox,
+// retention, reads), sqlite_commit.cc (committing events' outcomes) and sqlite_contacts.cc
+// (a contact changing number).
 
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -43,10 +45,19 @@ class SqliteStore final : public Store {
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
+  Result<bool> MoveContact(std::string_view from, std::string_view to,
+                           std::string_view message_id) override;
   Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
   Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) override;
   Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) override;
+  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) override;
+  Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) override;
   Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
+  Status MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) override;
+  Status MarkFailed(uint64_t outbox_id, const SendError& error, Timestamp at) override;
+  Result<bool> RecordDelivery(const DeliveryReport& report) override;
+  Result<ServiceWindow> ServiceWindowOf(std::string_view contact) override;
+  Result<OutboxBacklog> Backlog() override;
   Result<std::size_t> EraseExpiredFields(Timestamp now) override;
   Result<std::vector<LedgerEntry>> ReadLedger(uint64_t from, std::size_t limit) override;
   Result<std::vector<PrivacyIncident>> ReadIncidents(std::size_t limit) override;
@@ -73,6 +84,9 @@ class SqliteStore final : public Store {
   Status ReplaceFlowData(const Conversation& conversation);
   Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
   Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
+  Status QueueReadReceipt(std::string_view contact, std::string_view message_id, Timestamp now);
+  Result<std::optional<OutboxEntry>> FindEntry(uint64_t outbox_id);
+  Status CloseWindow(std::string_view contact, Timestamp at);
   Status InsertIncident(const PrivacyIncident& incident);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 

@@ -1,0 +1,58 @@
+#pragma once
+// Drives the Engine on its own thread, never on an I/O thread. The Engine is single-threaded
+// and SQLite has one writer, so one worker does it all, in batches (group commit): it processes
+// pending messages whenever woken (the inbox writer wakes it) until none are left, fires due
+// timers, sweeps retention at start and then periodically, and runs jobs posted to it (a flow
+// reload, an agent's action) between batches.
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine/base/clock.h"
+#include "engine/engine.h"
+#include "engine/server/metrics.h"
+
+namespace consentflow::engine::server {
+
+struct EngineWorkerOptions {
+  Duration timer_poll = std::chrono::seconds(1);   // how often due timers are looked for
+  Duration sweep_every = std::chrono::minutes(10);  // retention sweeps
+};
+
+class EngineWorker {
+ public:
+  // `after_commit` runs on the worker thread after a round committed something (to wake the
+  // outbox sender). `metrics` may be null.
+  EngineWorker(Engine& engine, Metrics* metrics, std::function<void()> after_commit,
+               EngineWorkerOptions options = {});
+  ~EngineWorker();  // Stop()
+
+  void Wake();
+  // Runs `job` on the worker thread between batches.
+  void Post(std::function<void()> job);
+  // Finishes the messages already in the inbox, then stops. Idempotent.
+  void Stop();
+
+  std::size_t handled() const;
+
+ private:
+  void Run();
+  bool Round();  // one pass; true when it did something
+
+  Engine& engine_;
+  Metrics* metrics_;
+  std::function<void()> after_commit_;
+  EngineWorkerOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool woken_ = false;      // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  std::vector<std::function<void()>> jobs_;  // guarded by mu_
+  std::size_t handled_ = 0;                  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace consentflow::engine::server

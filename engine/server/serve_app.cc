@@ -1,0 +1,157 @@
+#include "engine/server/serve_app.h"
+
+#include <csignal>
+#include <future>
+#include <pthread.h>
+
+#include "engine/base/log.h"
+#include "engine/engine.h"
+#include "engine/flow_registry.h"
+#include "engine/server/engine_worker.h"
+#include "engine/server/flow_directory.h"
+#include "engine/server/http_server.h"
+#include "engine/server/inbox_writer.h"
+#include "engine/server/metrics.h"
+#include "engine/server/routes.h"
+#include "engine/server/webhook_endpoint.h"
+#include "engine/store/sqlite/sqlite_store.h"
+
+namespace consentflow::engine::server {
+namespace {
+
+sigset_t ServerSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+class App final : public ServeApp {
+ public:
+  explicit App(const ServerConfig& config) : config_(config) {}
+  ~App() override { Stop(); }
+
+  Status Init() {
+    Result<std::vector<dsl::ProgramPtr>> programs = LoadFlowDirectory(config_.flows_dir);
+    if (!programs) return programs.error();
+    for (dsl::ProgramPtr& program : *programs) {
+      if (Status s = flows_.Add(std::move(program)); !s.ok()) return s;
+    }
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(
+        SqliteOptions{config_.database, 5000, /*durable=*/true});
+    if (!store) {
+      return Status::Unavailable("cannot open the database " + config_.database + ": " +
+                                 store.error().message());
+    }
+    store_ = std::move(*store);
+    EngineOptions options;
+    options.batch_size = config_.batch_size;
+    options.cache_limit = config_.cache_limit;
+    engine_ = std::make_unique<Engine>(*store_, flows_, clock_, nullptr, options);
+    worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [] {});
+    writer_ = std::make_unique<InboxWriter>(*store_, [this](std::size_t) { worker_->Wake(); });
+    webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
+    routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);
+    HttpServerOptions http;
+    http.listen = config_.listen;
+    http.port = config_.port;
+    http.max_body_bytes = config_.max_body_bytes;
+    http.max_header_bytes = config_.max_header_bytes;
+    http.read_timeout_ms = config_.read_timeout_ms;
+    http.write_timeout_ms = config_.write_timeout_ms;
+    http.max_connections = config_.max_connections;
+    Result<std::unique_ptr<HttpServer>> server = HttpServer::Start(http, *routes_);
+    if (!server) return server.error();
+    http_ = std::move(*server);
+    routes_->SetReady(true);
+    worker_->Wake();  // messages left pending by a previous run
+    Log(LogLevel::kInfo, "server_started",
+        {{"port", http_->port()}, {"flows", flows_.LatestVersions().size()}});
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return http_ ? http_->port() : 0; }
+
+  Status ReloadFlows() override {
+    Result<std::vector<dsl::ProgramPtr>> programs = LoadFlowDirectory(config_.flows_dir);
+    if (!programs) {
+      Log(LogLevel::kError, "flows_reload_failed", {{"reason", programs.error().message()}});
+      return programs.error();
+    }
+    // The registry belongs to the engine's thread: the new versions are added there.
+    auto done = std::make_shared<std::promise<Status>>();
+    std::future<Status> result = done->get_future();
+    worker_->Post([this, programs = std::move(*programs), done]() mutable {
+      std::size_t added = 0;
+      Status status;
+      for (dsl::ProgramPtr& program : programs) {
+        if (flows_.Find(program->flow_id, program->version) != nullptr) continue;  // unchanged
+        if (Status s = flows_.Add(std::move(program)); !s.ok()) {
+          if (status.ok()) status = s;
+          continue;
+        }
+        ++added;
+      }
+      Log(status.ok() ? LogLevel::kInfo : LogLevel::kError, "flows_reloaded",
+          {{"new_versions", added}, {"error", status.ok() ? "" : status.message()}});
+      done->set_value(status);
+    });
+    return result.get();
+  }
+
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    if (routes_) routes_->SetReady(false);
+    if (http_) http_->Stop();       // no new requests; those in hand are answered
+    if (writer_) writer_->Stop();   // everything acknowledged is durable
+    if (worker_) worker_->Stop();   // and what the inbox holds is processed
+    Log(LogLevel::kInfo, "server_stopped");
+  }
+
+  void RunUntilSignalled() override {
+    const sigset_t set = ServerSignals();
+    while (true) {
+      int signal = 0;
+      if (sigwait(&set, &signal) != 0) continue;
+      if (signal == SIGHUP) {
+        (void)ReloadFlows();
+        continue;
+      }
+      Log(LogLevel::kInfo, "server_stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      Stop();
+      return;
+    }
+  }
+
+ private:
+  ServerConfig config_;
+  SystemClock clock_;
+  FlowRegistry flows_;
+  Metrics metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<EngineWorker> worker_;
+  std::unique_ptr<InboxWriter> writer_;
+  std::unique_ptr<WebhookEndpoint> webhook_;
+  std::unique_ptr<Routes> routes_;
+  std::unique_ptr<HttpServer> http_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+void BlockServerSignals() {
+  const sigset_t set = ServerSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Result<std::unique_ptr<ServeApp>> ServeApp::Start(const ServerConfig& config) {
+  auto app = std::make_unique<App>(config);
+  if (Status status = app->Init(); !status.ok()) return status;
+  return std::unique_ptr<ServeApp>(std::move(app));
+}
+
+}  // namespace consentflow::engine::server
