@@ -107,6 +107,11 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
     if (Status s = ReplaceFlowData(conversation); !s.ok()) return s;
   }
   if (Status s = AppendToLedger(outcome.decisions); !s.ok()) return s;
+  // The contact's message is marked read before the replies to it go out, unless a person
+  // has the chat now: then it is theirs to read.
+  if (!outcome.message_id.empty() && conversation.phase != Phase::kHandoff) {
+    if (Status s = QueueReadReceipt(inbox_contact, outcome.message_id, now); !s.ok()) return s;
+  }
   if (Status s = QueueOutbound(outcome.outbound, now); !s.ok()) return s;
   for (const PrivacyIncident& incident : outcome.incidents) {
     if (Status s = InsertIncident(incident); !s.ok()) return s;
@@ -264,23 +269,6 @@ Status SqliteStore::AppendToLedger(const std::vector<ConsentDecision>& decisions
     if (Status s = insert->Run(); !s.ok()) return s;
     insert->Reset();
     previous_hash = e.hash;
-  }
-  return Status::Ok();
-}
-
-Status SqliteStore::QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now) {
-  if (outbound.empty()) return Status::Ok();
-  Result<Statement> insert =
-      db_.Query("INSERT INTO outbox (contact, message, queued) VALUES (?1, ?2, ?3)");
-  if (!insert) return insert.error();
-  for (const OutboundMessage& message : outbound) {
-    Result<std::string> encoded = sqlite::EncodeOutboundMessage(message);
-    if (!encoded) return encoded.error();
-    if (Status s = insert->BindAll(message.contact, *encoded, ToUnixMillis(now)); !s.ok()) {
-      return s;
-    }
-    if (Status s = insert->Run(); !s.ok()) return s;
-    insert->Reset();
   }
   return Status::Ok();
 }

@@ -135,6 +135,64 @@ CREATE TABLE incidents (
   time    INTEGER NOT NULL
 );
 )sql"},
+    {2, "outbox: delivery states, retries, read receipts; the 24-hour window", R"sql(
+-- The outbox is rebuilt (SQLite cannot change a CHECK in place): an entry now has a kind (a
+-- reply, or a read receipt for an inbound message), a delivery state that statuses move forward,
+-- a retry schedule, and the last error. A reply's text is kept only while it may still be sent.
+CREATE TABLE outbox_v2 (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  contact      TEXT    NOT NULL,
+  kind         TEXT    NOT NULL CHECK (kind IN ('message', 'read_receipt')),
+  message      TEXT,
+  receipt_for  TEXT,
+  queued       INTEGER NOT NULL,
+  state        TEXT    NOT NULL
+               CHECK (state IN ('pending', 'accepted', 'sent', 'failed', 'delivered', 'read')),
+  attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt INTEGER NOT NULL,
+  error_code   INTEGER,
+  error        TEXT,
+  sent_wamid   TEXT,
+  sent_at      INTEGER,
+  status_at    INTEGER,
+  CHECK ((kind = 'read_receipt') = (receipt_for IS NOT NULL)),
+  CHECK (kind = 'read_receipt' OR (state = 'pending') = (message IS NOT NULL)),
+  CHECK (kind = 'message' OR message IS NULL),
+  CHECK (state <> 'pending' OR (sent_wamid IS NULL AND sent_at IS NULL)),
+  CHECK (kind = 'read_receipt' OR state IN ('pending', 'failed') OR sent_wamid IS NOT NULL)
+);
+INSERT INTO outbox_v2 (id, contact, kind, message, queued, state, next_attempt, sent_wamid,
+                       sent_at, status_at)
+  SELECT id, contact, 'message', message, queued,
+         CASE WHEN sent_wamid IS NULL THEN 'pending' ELSE 'accepted' END, 0, sent_wamid,
+         sent_at, sent_at
+  FROM outbox;
+-- Keep AUTOINCREMENT's high-water mark, so an id is still never reused.
+DELETE FROM sqlite_sequence WHERE name = 'outbox_v2';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_v2', seq FROM sqlite_sequence
+  WHERE name = 'outbox';
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+
+-- PendingOutbox and ReadyOutbox: the pending entries in queue order, and per contact (an entry
+-- waits while an older one of its contact is pending).
+CREATE INDEX outbox_pending ON outbox (id) WHERE state = 'pending';
+CREATE INDEX outbox_pending_contact ON outbox (contact, id) WHERE state = 'pending';
+-- RecordDelivery finds a message by the wamid the API returned.
+CREATE INDEX outbox_wamid ON outbox (sent_wamid) WHERE sent_wamid IS NOT NULL;
+-- One read receipt per inbound message.
+CREATE UNIQUE INDEX outbox_receipt ON outbox (receipt_for) WHERE kind = 'read_receipt';
+
+-- ServiceWindowOf: a contact's latest message. (Pruning the inbox must keep the last 24 hours.)
+CREATE INDEX inbox_contact_sent ON inbox (contact, sent);
+
+-- The latest outside-window failure (131047) per contact: the window stays closed until the
+-- contact writes a message sent after it.
+CREATE TABLE closed_windows (
+  contact   TEXT    PRIMARY KEY,
+  closed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 int64_t NowMillis() {

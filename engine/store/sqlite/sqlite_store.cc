@@ -233,59 +233,6 @@ Result<std::vector<TimerFired>> SqliteStore::DueTimers(Timestamp now, std::size_
   return due;
 }
 
-// ---- outbox
-
-Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
-  std::lock_guard lock(mu_);
-  Result<Statement> rows = db_.Query(
-      "SELECT id, contact, message, queued FROM outbox WHERE sent_wamid IS NULL "
-      "ORDER BY id LIMIT ?1",
-      SqlLimit(limit));
-  if (!rows) return rows.error();
-  std::vector<OutboxEntry> pending;
-  if (Status s = rows->ForEachRow([&](const Statement& r) {
-        OutboxEntry entry;
-        entry.id = static_cast<uint64_t>(r.ColumnInt64(0));
-        entry.message.contact = r.ColumnText(1);
-        if (Status s = sqlite::DecodeOutboundMessage(r.ColumnText(2), entry.message); !s.ok()) {
-          return s;
-        }
-        entry.queued = FromUnixMillis(r.ColumnInt64(3));
-        pending.push_back(std::move(entry));
-        return Status::Ok();
-      });
-      !s.ok()) {
-    return s;
-  }
-  return pending;
-}
-
-// The sent message's text is erased with the mark: it was rendered from field values, and a copy
-// kept here would outlive their `keep` period and a withdrawal. Marking twice with the same
-// WhatsApp id is a no-op (a retried call); with another id it is kConflict.
-Status SqliteStore::MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) {
-  if (whatsapp_message_id.empty()) {
-    return Status::InvalidArgument("sqlite: MarkSent needs the WhatsApp message id");
-  }
-  const Timestamp now = clock_.Now();
-  std::lock_guard lock(mu_);
-  if (Status s = db_.Run("UPDATE outbox SET sent_wamid = ?2, sent_at = ?3, message = NULL "
-                         "WHERE id = ?1 AND sent_wamid IS NULL",
-                         outbox_id, whatsapp_message_id, ToUnixMillis(now));
-      !s.ok()) {
-    return s;
-  }
-  if (db_.Changes() == 1) return Status::Ok();
-  Result<Statement> row = db_.Query("SELECT sent_wamid FROM outbox WHERE id = ?1", outbox_id);
-  if (!row) return row.error();
-  Result<bool> found = row->Step();
-  if (!found) return found.error();
-  if (!*found) return Status::NotFound("sqlite: no outbox message " + std::to_string(outbox_id));
-  if (row->ColumnText(0) == whatsapp_message_id) return Status::Ok();
-  return Status::Conflict("sqlite: outbox message " + std::to_string(outbox_id) +
-                          " was marked sent with another WhatsApp id");
-}
-
 // ---- retention
 
 Result<std::size_t> SqliteStore::EraseExpiredFields(Timestamp now) {

@@ -108,6 +108,42 @@ TEST_F(SqliteStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateAgain) {
             std::to_string(sqlite::LatestSchemaVersion()));
 }
 
+// A database written by schema version 1 (only the tables migration 2 touches): its outbox
+// keeps every entry, sent ones as accepted, and AUTOINCREMENT's high-water mark.
+TEST_F(SqliteStoreTest, MigrationTwoKeepsTheOutboxOfAVersionOneDatabase) {
+  {
+    Db raw = Raw();
+    ASSERT_TRUE(raw.Exec(R"sql(
+CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL);
+INSERT INTO schema_version VALUES (1, 'create the store', 0);
+CREATE TABLE inbox (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, contact TEXT NOT NULL,
+  sent INTEGER NOT NULL, payload TEXT, processed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message TEXT,
+  queued INTEGER NOT NULL, sent_wamid TEXT, sent_at INTEGER);
+INSERT INTO outbox VALUES (1, 'A', NULL, 10, 'wamid.sent', 11);
+INSERT INTO outbox VALUES (2, 'A', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 12, NULL, NULL);
+INSERT INTO outbox VALUES (7, 'B', NULL, 13, 'wamid.pruned', 14);
+DELETE FROM outbox WHERE id = 7;
+)sql").ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  OutboxEntry sent = store->LookupOutbox(1).value();
+  EXPECT_EQ(sent.state, OutboxState::kAccepted);
+  EXPECT_EQ(sent.whatsapp_id, "wamid.sent");
+  std::vector<OutboxEntry> pending = store->PendingOutbox(10).value();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, 2u);
+  EXPECT_EQ(pending[0].message.body, "Hi");
+  EXPECT_EQ(store->ReadyOutbox(At(0), 10).value().size(), 1u);
+  EXPECT_TRUE(store->RecordDelivery({"wamid.sent", OutboxState::kDelivered, At(1), {}}).value());
+
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").value(), "7");
+  EXPECT_EQ(raw.QueryText("SELECT MAX(version) FROM schema_version").value(),
+            std::to_string(sqlite::LatestSchemaVersion()));
+}
+
 TEST_F(SqliteStoreTest, TheConnectionIsSetUpForDurabilityAndErasure) {
   Db db = Raw();
   ASSERT_TRUE(sqlite::ConfigureConnection(db, SqliteOptions{path(), 1234}).ok());

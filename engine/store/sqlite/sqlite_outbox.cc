@@ -1,0 +1,320 @@
+// SqliteStore's outbox: queueing replies and read receipts (inside Commit's transaction), handing
+// them to a sender, recording what the Cloud API and the delivery statuses said, and the
+// contact's 24-hour customer service window.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/store/sqlite/sqlite_codec.h"
+#include "engine/store/sqlite/sqlite_db.h"
+#include "engine/store/sqlite/sqlite_store_impl.h"
+
+namespace consentflow::engine::sqlite {
+namespace {
+
+constexpr std::array<OutboxState, 6> kStates = {OutboxState::kPending,   OutboxState::kAccepted,
+                                                OutboxState::kSent,      OutboxState::kFailed,
+                                                OutboxState::kDelivered, OutboxState::kRead};
+
+Result<OutboxState> ParseOutboxState(std::string_view name) {
+  for (OutboxState state : kStates) {
+    if (name == OutboxStateName(state)) return state;
+  }
+  return Status::Internal("sqlite: an unknown outbox state in the database");
+}
+
+// An error text as stored: bounded, whatever the API sent.
+std::string StoredErrorText(std::string_view text) {
+  constexpr std::size_t kMaxErrorText = 200;
+  return std::string(text.substr(0, kMaxErrorText));
+}
+
+// The columns every outbox read selects, in the order ReadEntry expects.
+constexpr std::string_view kEntryColumns =
+    "id, contact, kind, message, receipt_for, queued, state, attempts, next_attempt, error_code, "
+    "error, sent_wamid, status_at";
+
+Status ReadEntry(const Statement& r, OutboxEntry& entry) {
+  entry.id = static_cast<uint64_t>(r.ColumnInt64(0));
+  entry.message.contact = r.ColumnText(1);
+  const std::string kind = r.ColumnText(2);
+  if (kind == "message") {
+    entry.kind = OutboxEntry::Kind::kMessage;
+    if (!r.ColumnIsNull(3)) {
+      if (Status s = DecodeOutboundMessage(r.ColumnText(3), entry.message); !s.ok()) return s;
+    }
+  } else if (kind == "read_receipt") {
+    entry.kind = OutboxEntry::Kind::kReadReceipt;
+    entry.receipt_for = r.ColumnText(4);
+  } else {
+    return Status::Internal("sqlite: an unknown outbox kind in the database");
+  }
+  entry.queued = FromUnixMillis(r.ColumnInt64(5));
+  if (Status s = Unpack(ParseOutboxState(r.ColumnText(6)), entry.state); !s.ok()) return s;
+  entry.attempts = static_cast<uint32_t>(r.ColumnInt64(7));
+  entry.next_attempt = FromUnixMillis(r.ColumnInt64(8));
+  entry.error_code = static_cast<int>(r.ColumnInt64(9));
+  entry.error = r.ColumnText(10);
+  entry.whatsapp_id = r.ColumnText(11);
+  entry.status_time.reset();
+  if (!r.ColumnIsNull(12)) entry.status_time = FromUnixMillis(r.ColumnInt64(12));
+  return Status::Ok();
+}
+
+template <typename... Args>
+Result<std::vector<OutboxEntry>> ReadEntries(Db& db, const std::string& sql, const Args&... args) {
+  Result<Statement> rows = db.Query(sql, args...);
+  if (!rows) return rows.error();
+  std::vector<OutboxEntry> entries;
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        OutboxEntry entry;
+        if (Status s = ReadEntry(r, entry); !s.ok()) return s;
+        entries.push_back(std::move(entry));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  return entries;
+}
+
+std::string Select(std::string_view rest) {
+  return "SELECT " + std::string(kEntryColumns) + " FROM outbox " + std::string(rest);
+}
+
+}  // namespace
+
+// ---- queueing (inside Commit's transaction)
+
+Status SqliteStore::QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now) {
+  if (outbound.empty()) return Status::Ok();
+  Result<Statement> insert = db_.Query(
+      "INSERT INTO outbox (contact, kind, message, queued, state, next_attempt) "
+      "VALUES (?1, 'message', ?2, ?3, 'pending', 0)");
+  if (!insert) return insert.error();
+  for (const OutboundMessage& message : outbound) {
+    Result<std::string> encoded = EncodeOutboundMessage(message);
+    if (!encoded) return encoded.error();
+    if (Status s = insert->BindAll(message.contact, *encoded, ToUnixMillis(now)); !s.ok()) {
+      return s;
+    }
+    if (Status s = insert->Run(); !s.ok()) return s;
+    insert->Reset();
+  }
+  return Status::Ok();
+}
+
+// A redelivered message never gets here (MarkProcessed refuses it first); the unique index
+// makes a second receipt for one message a no-op all the same.
+Status SqliteStore::QueueReadReceipt(std::string_view contact, std::string_view message_id,
+                                     Timestamp now) {
+  return db_.Run(
+      "INSERT INTO outbox (contact, kind, receipt_for, queued, state, next_attempt) "
+      "VALUES (?1, 'read_receipt', ?2, ?3, 'pending', 0) "
+      "ON CONFLICT (receipt_for) WHERE kind = 'read_receipt' DO NOTHING",
+      contact, message_id, ToUnixMillis(now));
+}
+
+// ---- handing out
+
+Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
+  std::lock_guard lock(mu_);
+  static const std::string sql =
+      Select("WHERE state = 'pending' AND kind = 'message' ORDER BY id LIMIT ?1");
+  return ReadEntries(db_, sql, SqlLimit(limit));
+}
+
+Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  // The NOT EXISTS keeps a contact's entries in order: only its oldest pending entry is ever
+  // ready, and only once its retry time has come.
+  static const std::string sql = Select(
+      "AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
+      "SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND older.contact = o.contact "
+      "AND older.id < o.id) ORDER BY id LIMIT ?2");
+  return ReadEntries(db_, sql, ToUnixMillis(now), SqlLimit(limit));
+}
+
+Result<OutboxEntry> SqliteStore::LookupOutbox(uint64_t outbox_id) {
+  std::lock_guard lock(mu_);
+  Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
+  if (!entry) return entry.error();
+  if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
+  return std::move(**entry);
+}
+
+// ---- what the API said
+
+// The sent message's text is erased with the mark: it was rendered from field values, and a copy
+// kept here would outlive their `keep` period and a withdrawal.
+Status SqliteStore::MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) {
+  const Timestamp now = clock_.Now();
+  std::lock_guard lock(mu_);
+  Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
+  if (!entry) return entry.error();
+  if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
+  const OutboxEntry& e = **entry;
+  const bool receipt = e.kind == OutboxEntry::Kind::kReadReceipt;
+  if (!receipt && whatsapp_message_id.empty()) {
+    return Status::InvalidArgument("sqlite: MarkSent needs the WhatsApp message id");
+  }
+  if (e.state != OutboxState::kPending) {
+    // Accepted before (a failed status may have come since): the same id again is a retried call.
+    const bool accepted = e.state != OutboxState::kFailed || !e.whatsapp_id.empty();
+    if (accepted && e.whatsapp_id == whatsapp_message_id) return Status::Ok();
+    return Status::Conflict("sqlite: outbox entry " + std::to_string(outbox_id) +
+                            " was already marked " + OutboxStateName(e.state) +
+                            (e.whatsapp_id.empty() ? "" : " with another WhatsApp id"));
+  }
+  std::optional<std::string_view> wamid;
+  if (!receipt) wamid = whatsapp_message_id;
+  return db_.Run(
+      "UPDATE outbox SET state = 'accepted', sent_wamid = ?2, sent_at = ?3, status_at = ?3, "
+      "message = NULL WHERE id = ?1 AND state = 'pending'",
+      outbox_id, wamid, ToUnixMillis(now));
+}
+
+Status SqliteStore::MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) {
+  std::lock_guard lock(mu_);
+  if (Status s = db_.Run(
+          "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2, error_code = ?3, "
+          "error = ?4 WHERE id = ?1 AND state = 'pending'",
+          outbox_id, ToUnixMillis(next_attempt), error.code, StoredErrorText(error.text));
+      !s.ok()) {
+    return s;
+  }
+  if (db_.Changes() == 1) return Status::Ok();
+  Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
+  if (!entry) return entry.error();
+  if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
+  return Status::FailedPrecondition("sqlite: outbox entry " + std::to_string(outbox_id) +
+                                    " is no longer pending");
+}
+
+Status SqliteStore::MarkFailed(uint64_t outbox_id, const SendError& error, Timestamp at) {
+  std::lock_guard lock(mu_);
+  Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
+  if (!entry) return entry.error();
+  if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
+  if ((*entry)->state == OutboxState::kFailed) return Status::Ok();
+  if ((*entry)->state != OutboxState::kPending) {
+    return Status::FailedPrecondition("sqlite: outbox entry " + std::to_string(outbox_id) +
+                                      " was accepted already");
+  }
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+  if (!tx) return tx.error();
+  if (Status s = db_.Run(
+          "UPDATE outbox SET state = 'failed', message = NULL, error_code = ?2, error = ?3, "
+          "status_at = ?4 WHERE id = ?1 AND state = 'pending'",
+          outbox_id, error.code, StoredErrorText(error.text), ToUnixMillis(at));
+      !s.ok()) {
+    return s;
+  }
+  if (IsOutsideWindowError(error.code)) {
+    if (Status s = CloseWindow((*entry)->message.contact, at); !s.ok()) return s;
+  }
+  return tx->Commit();
+}
+
+Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report) {
+  const OutboxState to = report.state;
+  if (to != OutboxState::kSent && to != OutboxState::kDelivered && to != OutboxState::kRead &&
+      to != OutboxState::kFailed) {
+    return Status::InvalidArgument("sqlite: a delivery status is sent, delivered, read or failed");
+  }
+  std::lock_guard lock(mu_);
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+  if (!tx) return tx.error();
+  Result<Statement> row = db_.Query(
+      "SELECT id, contact, state FROM outbox WHERE sent_wamid = ?1 AND kind = 'message'",
+      report.whatsapp_id);
+  if (!row) return row.error();
+  Result<bool> found = row->Step();
+  if (!found) return found.error();
+  if (!*found || report.whatsapp_id.empty()) {
+    return Status::NotFound("sqlite: no outbox message has that WhatsApp id");
+  }
+  const int64_t id = row->ColumnInt64(0);
+  const std::string contact = row->ColumnText(1);
+  OutboxState from = OutboxState::kPending;
+  if (Status s = Unpack(ParseOutboxState(row->ColumnText(2)), from); !s.ok()) return s;
+  row->Reset();
+  if (to <= from) return false;  // a duplicate, or overtaken by a later status
+  std::optional<int64_t> code;
+  std::optional<std::string> text;
+  if (to == OutboxState::kFailed) {
+    code = report.error.code;
+    text = StoredErrorText(report.error.text);
+  }
+  if (Status s = db_.Run(
+          "UPDATE outbox SET state = ?2, status_at = ?3, error_code = COALESCE(?4, error_code), "
+          "error = COALESCE(?5, error) WHERE id = ?1",
+          id, OutboxStateName(to), ToUnixMillis(report.time), code, text);
+      !s.ok()) {
+    return s;
+  }
+  if (to == OutboxState::kFailed && IsOutsideWindowError(report.error.code)) {
+    if (Status s = CloseWindow(contact, report.time); !s.ok()) return s;
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return true;
+}
+
+// ---- the 24-hour window
+
+// Keeps the latest closing: an older failure reported late must not move it back.
+Status SqliteStore::CloseWindow(std::string_view contact, Timestamp at) {
+  return db_.Run(
+      "INSERT INTO closed_windows (contact, closed_at) VALUES (?1, ?2) ON CONFLICT (contact) "
+      "DO UPDATE SET closed_at = MAX(closed_at, excluded.closed_at)",
+      contact, ToUnixMillis(at));
+}
+
+Result<ServiceWindow> SqliteStore::ServiceWindowOf(std::string_view contact) {
+  std::lock_guard lock(mu_);
+  Result<Statement> row = db_.Query(
+      "SELECT (SELECT MAX(sent) FROM inbox WHERE contact = ?1), "
+      "(SELECT closed_at FROM closed_windows WHERE contact = ?1)",
+      contact);
+  if (!row) return row.error();
+  Result<bool> found = row->Step();
+  if (!found) return found.error();
+  ServiceWindow window;
+  if (*found && !row->ColumnIsNull(0)) window.last_inbound = FromUnixMillis(row->ColumnInt64(0));
+  if (*found && !row->ColumnIsNull(1)) window.closed_at = FromUnixMillis(row->ColumnInt64(1));
+  row->Reset();
+  return window;
+}
+
+// ---- metrics
+
+Result<OutboxBacklog> SqliteStore::Backlog() {
+  std::lock_guard lock(mu_);
+  Result<Statement> row =
+      db_.Query("SELECT COUNT(*), MIN(queued) FROM outbox WHERE state = 'pending'");
+  if (!row) return row.error();
+  Result<bool> found = row->Step();
+  if (!found) return found.error();
+  OutboxBacklog backlog;
+  if (*found) {
+    backlog.pending = static_cast<std::size_t>(row->ColumnInt64(0));
+    if (!row->ColumnIsNull(1)) backlog.oldest = FromUnixMillis(row->ColumnInt64(1));
+  }
+  row->Reset();
+  return backlog;
+}
+
+// REQUIRES: mu_ is held.
+Result<std::optional<OutboxEntry>> SqliteStore::FindEntry(uint64_t outbox_id) {
+  static const std::string sql = Select("WHERE id = ?1");
+  Result<std::vector<OutboxEntry>> found = ReadEntries(db_, sql, outbox_id);
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<OutboxEntry>();
+  return std::optional<OutboxEntry>(std::move(found->front()));
+}
+
+}  // namespace consentflow::engine::sqlite
