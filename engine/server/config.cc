@@ -7,7 +7,6 @@
 #include <sstream>
 #include <string_view>
 
-#define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
 namespace consentflow::engine::server {
@@ -243,13 +242,14 @@ EnvLookup ProcessEnvironment() {
 }
 
 Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string& path, const EnvLookup& env) {
-  toml::parse_result parsed = toml::parse(text, path);
-  if (!parsed) {
-    const toml::parse_error& error = parsed.error();
+  toml::table table;
+  try {
+    table = toml::parse(text, path);  // Debian's toml++ is built with exceptions
+  } catch (const toml::parse_error& error) {
     return Status::InvalidArgument(Where(path, error.source()) + ": " + std::string(error.description()));
   }
   ServerConfig config;
-  Reader reader(parsed.table(), path, env);
+  Reader reader(table, path, env);
   if (Status s = reader.Read(config); !s.ok()) return s;
   return config;
 }
