@@ -416,6 +416,106 @@ TEST(Interpreter, AFailingHookContinuesWithTheNextStep) {
   EXPECT_EQ(chat.Replies(), "High score !");
 }
 
+constexpr std::string_view kHookedWithErrorBranch = R"(flow hooked
+hooks "h.lua"
+purpose p "help you"
+purpose q "write to you"
+notice n v1
+  text "OK to {purposes}?"
+  grants p
+  accept "Yes"
+  decline "No"
+notice m v1
+  text "And to {purposes}?"
+  grants q
+  accept "Yes"
+  decline "No"
+field score integer 0..100 for p keep 1 day
+field mail email for q keep 1 day
+state start
+  consent n
+    accepted -> rate
+    declined -> bye
+state rate
+  call rate writes score
+    "high" -> high
+    "error" -> sorry
+  say "Score {score}."
+  end
+state high
+  say "High score!"
+  end
+state sorry
+  say "Something went wrong on our side."
+  end
+state bye
+  consent m
+    accepted -> bye2
+    declined -> bye2
+state bye2
+  end
+)";
+
+TEST(Interpreter, AFailingHookTakesTheErrorBranch) {
+  Chat chat(kHookedWithErrorBranch);
+  chat.hooks.fail = true;
+  chat.Say("hi");
+  chat.Say("Yes");
+  ASSERT_EQ(chat.last().flow_errors.size(), 1u);
+  EXPECT_EQ(chat.last().flow_errors[0], "hook 'rate' failed: boom");
+  EXPECT_EQ(chat.Replies(), "Something went wrong on our side.");
+  EXPECT_EQ(chat.Field("score"), "<unset>");
+}
+
+TEST(Interpreter, AHookWithoutARuntimeTakesTheErrorBranch) {
+  const dsl::ProgramPtr program = Load(kHookedWithErrorBranch);
+  Conversation c;
+  c.contact = "4915112345678";
+  c.flow_id = program->flow_id;
+  c.flow_version = program->version;
+  c.consents["n"] = ActiveConsent{1, {"p"}, FromUnixSeconds(1'767'225'600)};
+  InboundMessage m;
+  m.id = "wamid.1";
+  m.contact = c.contact;
+  m.text = "hi";
+  const StepResult result = Step(StepContext{*program, FromUnixSeconds(1'767'225'600), nullptr}, c, m);
+  ASSERT_EQ(result.flow_errors.size(), 1u);
+  EXPECT_EQ(result.flow_errors[0], "hook 'rate' could not run: no hook runtime");
+  ASSERT_FALSE(result.outbound.empty());
+  EXPECT_EQ(result.outbound.back().body, "Something went wrong on our side.");
+}
+
+TEST(Interpreter, AHookThatReturnsErrorTakesTheErrorBranchWithoutAFlowError) {
+  Chat chat(kHookedWithErrorBranch);
+  chat.hooks.result = {"error", {}};
+  chat.Say("hi");
+  chat.Say("Yes");
+  EXPECT_TRUE(chat.last().flow_errors.empty());
+  EXPECT_EQ(chat.Replies(), "Something went wrong on our side.");
+}
+
+TEST(Interpreter, AHookSeesOnlyFieldsWithConsentAndItsStateAndTime) {
+  Chat chat(kHookedWithErrorBranch);
+  chat.hooks.result = {"high", {}};
+  // A value whose purpose has no active consent (as a store of an older version might still
+  // hold) is not shown to the hook.
+  const Timestamp t = FromUnixSeconds(1'767'225'600);
+  chat.conversation().consents["n"] = ActiveConsent{1, {"p"}, t};
+  chat.conversation().fields["score"] = FieldValue{"42", "p", t, t + hours(24)};
+  chat.conversation().fields["mail"] = FieldValue{"ann@example.com", "q", t, t + hours(24)};
+  chat.Say("hi");  // the consent is held: straight on to the call
+  ASSERT_EQ(chat.hooks.calls.size(), 1u);
+  const scripting::HookCall& call = chat.hooks.calls[0];
+  EXPECT_EQ(call.fields, (std::map<std::string, std::string>{{"score", "42"}}));
+  EXPECT_EQ(call.flow_id, "hooked");
+  EXPECT_EQ(call.flow_version, 1);
+  EXPECT_EQ(call.hooks_file, "h.lua");
+  EXPECT_EQ(call.state, "rate");
+  EXPECT_EQ(call.language, "");
+  EXPECT_EQ(call.now, t);
+  EXPECT_EQ(chat.Replies(), "High score!");
+}
+
 TEST(Interpreter, ALoopThatNeverWaitsIsStopped) {
   Chat chat("flow loop\nstate start\n  say \"again\"\n  -> start\n");
   chat.Say("hi");
@@ -439,6 +539,53 @@ TEST(Interpreter, DecliningANewVersionEndsTheOldConsent) {
   EXPECT_EQ(chat.last().decisions[1].decision, Decision::kWithdrawn);
   EXPECT_EQ(chat.last().decisions[1].notice_version, 1);
   EXPECT_TRUE(chat.conversation().fields.empty());
+}
+
+}  // namespace
+}  // namespace consentflow::engine
+
+namespace consentflow::engine {
+namespace {
+
+InboundMessage OfKind(MessageKind kind, std::string text = "") {
+  InboundMessage m;
+  m.kind = kind;
+  m.text = std::move(text);
+  return m;
+}
+
+TEST(Interpreter, WhatTheBotCannotReadGetsOnePoliteLinePerQuestion) {
+  Chat chat(kContractExample);
+  chat.Say("hello");
+  chat.Say("yes");
+  chat.Say("Lena");  // now asked for the email
+  chat.Send(OfKind(MessageKind::kMedia, "a caption"));
+  EXPECT_EQ(chat.last().outbound.size(), 2u);
+  EXPECT_EQ(chat.last().outbound[0].body, "Sorry, I can only read text and buttons here.");
+  chat.Send(OfKind(MessageKind::kUnsupported));
+  for (const OutboundMessage& m : chat.last().outbound) {
+    EXPECT_NE(m.body, "Sorry, I can only read text and buttons here.") << "once per question";
+  }
+  chat.Say("lena@example.com");  // the next question: the line may come once more
+  chat.Send(OfKind(MessageKind::kUnsupported));
+  EXPECT_EQ(chat.last().outbound.at(0).body, "Sorry, I can only read text and buttons here.");
+  chat.Send(OfKind(MessageKind::kUnsupported));  // a choose: no retries, the mark still holds
+  for (const OutboundMessage& m : chat.last().outbound) {
+    EXPECT_NE(m.body, "Sorry, I can only read text and buttons here.");
+  }
+  chat.Say("Skiing");
+  EXPECT_EQ(chat.Field("interest"), "Skiing") << "unreadable messages did not stop the flow";
+}
+
+TEST(Interpreter, AReactionAnswersNothingAndChangesNothing) {
+  Chat chat(kContractExample);
+  chat.Say("hello");
+  const Conversation before = chat.conversation();
+  chat.Send(OfKind(MessageKind::kReaction));
+  EXPECT_TRUE(chat.last().outbound.empty());
+  EXPECT_EQ(chat.conversation().state, before.state);
+  EXPECT_EQ(chat.conversation().step, before.step);
+  EXPECT_EQ(chat.conversation().invalid_answers, before.invalid_answers);
 }
 
 }  // namespace
