@@ -1,0 +1,112 @@
+#include "engine/server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace consentflow::engine::server {
+namespace {
+
+const EnvLookup kEnv = [](const std::string& name) -> std::optional<std::string> {
+  if (name == "TOKEN") return "verify-me";
+  if (name == "SECRET") return "app-secret";
+  if (name == "ACCESS") return "EAAG...";
+  return std::nullopt;
+};
+
+constexpr const char* kSecrets =
+    "[whatsapp]\nverify_token_env = \"TOKEN\"\napp_secret_env = \"SECRET\"\naccess_token_env = \"ACCESS\"\n";
+
+Result<ServerConfig> Parse(const std::string& toml) {
+  return ParseServerConfig(toml, "/etc/cf/server.toml", kEnv);
+}
+
+std::string Error(const std::string& toml) {
+  Result<ServerConfig> config = Parse(toml);
+  return config ? "<no error>" : config.error().message();
+}
+
+TEST(ServerConfig, DefaultsAndSecretsFromTheEnvironment) {
+  Result<ServerConfig> config = Parse(kSecrets);
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->port, 8080);
+  EXPECT_EQ(config->webhook_path, "/webhook");
+  EXPECT_EQ(config->verify_token, "verify-me");
+  EXPECT_EQ(config->app_secret, "app-secret");
+  EXPECT_EQ(config->access_token, "EAAG...");
+  EXPECT_EQ(config->database, "/etc/cf/consentflow.db") << "relative to the file's folder";
+  EXPECT_EQ(config->flows_dir, "/etc/cf/flows");
+}
+
+TEST(ServerConfig, EverySettingIsRead) {
+  Result<ServerConfig> config = Parse(std::string(
+      "[server]\nlisten = \"0.0.0.0\"\nport = 9000\nwebhook_path = \"/wa\"\nmax_body_bytes = 2048\n"
+      "read_timeout_ms = 500\nmax_connections = 7\n"
+      "[engine]\nflows = \"/srv/flows\"\ndatabase = \"db/cf.db\"\nbatch_size = 64\n") +
+      kSecrets + "phone_number_ids = [\"1\", \"2\"]\ngraph_base_url = \"http://127.0.0.1:1\"\n"
+                 "messages_per_second = 20\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->listen, "0.0.0.0");
+  EXPECT_EQ(config->port, 9000);
+  EXPECT_EQ(config->webhook_path, "/wa");
+  EXPECT_EQ(config->max_body_bytes, 2048u);
+  EXPECT_EQ(config->read_timeout_ms, 500);
+  EXPECT_EQ(config->max_connections, 7u);
+  EXPECT_EQ(config->flows_dir, "/srv/flows");
+  EXPECT_EQ(config->database, "/etc/cf/db/cf.db");
+  EXPECT_EQ(config->batch_size, 64u);
+  EXPECT_EQ(config->phone_number_ids, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(config->graph_base_url, "http://127.0.0.1:1");
+  EXPECT_EQ(config->messages_per_second, 20);
+}
+
+TEST(ServerConfig, ASecretWrittenInTheFileIsRefused) {
+  EXPECT_EQ(Error("[whatsapp]\napp_secret = \"abc\"\n"),
+            "/etc/cf/server.toml:2:14: 'app_secret' must not be written in the configuration; name "
+            "where to read it instead: 'app_secret_env = \"VARIABLE\"' or 'app_secret_file = \"/path\"'");
+}
+
+TEST(ServerConfig, MissingAndUnsetSecretsAreNamed) {
+  EXPECT_EQ(Error("[whatsapp]\nverify_token_env = \"TOKEN\"\napp_secret_env = \"SECRET\"\n"),
+            "/etc/cf/server.toml: [whatsapp] needs 'access_token_env' or 'access_token_file': where "
+            "to read the access_token from");
+  EXPECT_EQ(Error("[whatsapp]\nverify_token_env = \"NOPE\"\napp_secret_env = \"SECRET\"\naccess_token_env = \"ACCESS\"\n"),
+            "/etc/cf/server.toml: the environment variable NOPE (for [whatsapp] verify_token) is not "
+            "set; export it before starting the server");
+}
+
+TEST(ServerConfig, ASecretFromAFileLosesItsTrailingNewline) {
+  const auto dir = std::filesystem::temp_directory_path() / ("cf-config-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "token") << "from-a-file\n";
+  Result<ServerConfig> config = ParseServerConfig(
+      "[whatsapp]\nverify_token_file = \"token\"\napp_secret_env = \"SECRET\"\naccess_token_env = \"ACCESS\"\n",
+      (dir / "server.toml").string(), kEnv);
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->verify_token, "from-a-file");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServerConfig, WrongSettingsSayWhereAndWhat) {
+  EXPECT_EQ(Error(std::string("[server]\nprot = 80\n") + kSecrets),
+            "/etc/cf/server.toml:2:8: unknown setting 'prot' in [server]");
+  EXPECT_EQ(Error(std::string("[server]\nport = 70000\n") + kSecrets),
+            "/etc/cf/server.toml:2:8: 'port' must be from 0 to 65535, not 70000");
+  EXPECT_EQ(Error(std::string("[server]\nport = \"80\"\n") + kSecrets),
+            "/etc/cf/server.toml:2:8: 'port' must be a whole number");
+  EXPECT_EQ(Error(std::string("[server]\nwebhook_path = \"webhook\"\n") + kSecrets),
+            "/etc/cf/server.toml:2:16: 'webhook_path' must start with '/'");
+  EXPECT_EQ(Error(std::string("[sever]\n") + kSecrets),
+            "/etc/cf/server.toml:1:1: unknown section 'sever'; the sections are [server], [whatsapp] and [engine]");
+  EXPECT_EQ(Error(std::string(kSecrets) + "graph_base_url = \"ftp://x\"\n"),
+            "/etc/cf/server.toml:5:18: 'graph_base_url' must start with https:// (or http:// for a local stand-in)");
+}
+
+TEST(ServerConfig, SyntaxErrorsHaveALineAndColumn) {
+  const std::string error = Error("[server]\nport = = 1\n");
+  EXPECT_TRUE(error.starts_with("/etc/cf/server.toml:2:")) << error;
+}
+
+}  // namespace
+}  // namespace consentflow::engine::server
