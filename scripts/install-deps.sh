@@ -17,6 +17,9 @@ packages=(
   libboost1.81-dev libtomlplusplus-dev libsodium-dev prometheus-cpp-dev
   # tests, benchmarks, the fuzz target (clang + libFuzzer runtime), graph rendering
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev graphviz
+  # click-to-chat links: QR codes (libqrencode), PNG files (libpng); the tests decode them with
+  # zbarimg (zbar-tools) and render the SVGs with rsvg-convert (librsvg2-bin)
+  libqrencode-dev libpng-dev zbar-tools librsvg2-bin
 )
 
 sudo_cmd=()

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   consentflow::tools::AddChatCommand(app, exit_code);
   consentflow::tools::AddTestCommand(app, exit_code);
   consentflow::tools::AddLedgerCommand(app, exit_code);
+  consentflow::tools::AddLinkCommand(app, exit_code);
+  consentflow::tools::AddLinksCommand(app, exit_code);
   app.add_subcommand("help", "List the subcommands")->callback([&] {
     std::cout << app.get_description() << "\n\nUsage: consentflow SUBCOMMAND [OPTIONS] ...\n\n"
               << "Subcommands:\n";

@@ -1,0 +1,67 @@
+#include "tools/link/print_sheet.h"
+
+#include <cstdio>
+
+namespace consentflow::link {
+namespace {
+
+constexpr const char* kStyle = R"(  <style>
+    @page { size: A4; margin: 12mm; }
+    body { font-family: sans-serif; margin: 0; color: #000; }
+    h1 { font-size: 14pt; margin: 0 0 6mm; }
+    .sheet { display: flex; flex-wrap: wrap; gap: 4mm; }
+    .card { break-inside: avoid; border: 0.2mm dashed #999; padding: 4mm; width: 56mm;
+            text-align: center; }
+    .card img { display: block; margin: 0 auto 2mm; }
+    .label { font-weight: bold; font-size: 11pt; margin-bottom: 1mm; }
+    .text { font-size: 8pt; margin-bottom: 1mm; }
+    .link { font: 6.5pt monospace; word-break: break-all; color: #333; }
+    .flow { font-size: 7pt; color: #666; margin-top: 1mm; }
+  </style>
+)";
+
+std::string Millimetres(double mm) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2fmm", mm);
+  return buffer;
+}
+
+}  // namespace
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string PrintSheet(std::string_view title, const std::vector<SheetItem>& items) {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+                     "  <title>" + EscapeHtml(title) + "</title>\n" + kStyle + "</head>\n<body>\n"
+                     "<h1>" + EscapeHtml(title) + "</h1>\n<div class=\"sheet\">\n";
+  for (const SheetItem& item : items) {
+    const std::string side = Millimetres(item.side_mm);
+    html += "  <div class=\"card\" id=\"" + EscapeHtml(item.code) + "\">\n"
+            "    <img src=\"" + EscapeHtml(item.image) + "\" style=\"width: " + side +
+            "; height: " + side + "\" alt=\"QR code " + EscapeHtml(item.code) + "\">\n"
+            "    <div class=\"label\">" + EscapeHtml(item.label) + "</div>\n"
+            "    <div class=\"text\">" + EscapeHtml(item.text) + "</div>\n"
+            "    <div class=\"link\"><a href=\"" + EscapeHtml(item.url) + "\">" +
+            EscapeHtml(item.url) + "</a></div>\n"
+            "    <div class=\"flow\">flow " + EscapeHtml(item.flow_id) + "</div>\n"
+            "  </div>\n";
+  }
+  html += "</div>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace consentflow::link
