@@ -3,6 +3,7 @@
 // (see WhatsAppLength). Limits from ../shared/whatsapp/README.md, sections 9.1 to 9.3.
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "dsl/check_context.h"
@@ -197,8 +198,35 @@ class LimitChecker {
   std::unordered_map<std::string, std::size_t> choice_length_;
 };
 
+// A link code travels in wa.me links and QR codes, and is printed beside them for people to
+// type: past 16 characters they mistype it. Codes that are no valid code at all (a space, a
+// character that percent-encoding would change, more than 32 characters) are bad-link-code
+// errors in check_names.cc and get no warning here.
+constexpr std::size_t kComfortableLinkCode = 16;
+
+void CheckLinkCodeLength(CheckContext& cx) {
+  for (const ast::Entry& entry : cx.flow().entries) {
+    if (entry.kind != ast::EntryKind::kLink) continue;
+    for (const ast::Literal& code : entry.values) {
+      const bool word = std::all_of(code.value.begin(), code.value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+      const std::size_t n = code.value.size();
+      if (!word || n <= kComfortableLinkCode || n > 32) continue;
+      cx.Warning(code.location, "long-link-code",
+                 "link code \"" + code.value + "\" is " + std::to_string(n) +
+                     " characters long; people who type it from a poster or a flyer get long "
+                     "codes wrong: keep it to " + std::to_string(kComfortableLinkCode) +
+                     " or fewer, e.g. \"SPRING24\"");
+    }
+  }
+}
+
 }  // namespace
 
-void CheckLimits(CheckContext& cx) { LimitChecker(cx).Run(); }
+void CheckLimits(CheckContext& cx) {
+  LimitChecker(cx).Run();
+  CheckLinkCodeLength(cx);
+}
 
 }  // namespace consentflow::dsl

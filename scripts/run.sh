@@ -15,5 +15,6 @@ for flow in flows/*.flow; do
   ./build/consentflow graph "$flow" --format svg -o "build/graphs/$name.svg"
 done
 ./build/consentflow inventory flows/*.flow
+./build/consentflow links flows/campaigns/spring.csv --phone "+39 333 123 4567" --flows flows/ --out build/links
 echo "state graphs: $(ls build/graphs/*.svg | tr '\n' ' ')"
 echo "talk to a flow as a customer would: ./build/consentflow chat flows/spring_leads.flow"

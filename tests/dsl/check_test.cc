@@ -135,7 +135,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"unused-notice", "field name",
              "notice other v1\n  text \"x\"\n  grants offer\n  accept \"Yes\"\n  decline \"No\"\n"
              "field name",
-             8, 8, Severity::kWarning}),
+             8, 8, Severity::kWarning},
+        Case{"long-link-code", "flow t \"Test\"\n",
+             "flow t \"Test\"\nentry link \"SPRING-SKI-OFFER-2024\"\n", 2, 12, Severity::kWarning,
+             "is 21 characters long"}),
     CaseName);
 
 // unknown-choice needs two changes to the base flow.
@@ -239,6 +242,21 @@ TEST(CheckLimits, ListTitlesMayBeLongerThanButtonTitles) {
       "  choose \"Which?\"\n    \"A title of 22 letters\" -> bye\n    \"B\" -> bye\n    \"C\" -> bye\n";
   const LoadedFlow buttons = CompileText(Replace(kBaseFlow, "  say \"Thanks {name}\"\n  end\n", options3));
   EXPECT_NE(Find(buttons.diagnostics, "title-too-long"), nullptr) << Dump(buttons);
+}
+
+TEST(CheckLimits, LinkCodesUpTo16CharactersAndInvalidCodesGetNoLengthWarning) {
+  auto with_code = [](const std::string& code) {
+    return CompileText(Replace(kBaseFlow, "flow t \"Test\"\n",
+                               "flow t \"Test\"\nentry link \"" + code + "\"\n"));
+  };
+  const LoadedFlow sixteen = with_code("SPRING-SKI-2024X");
+  EXPECT_TRUE(sixteen.diagnostics.empty()) << Dump(sixteen);
+  // Over 32 characters, or with a space, the code is invalid: the error alone says so.
+  for (const std::string& code : {std::string(33, 'A'), std::string("SPRING SKI OFFER 2024")}) {
+    const LoadedFlow bad = with_code(code);
+    EXPECT_NE(Find(bad.diagnostics, "bad-link-code"), nullptr) << Dump(bad);
+    EXPECT_EQ(Find(bad.diagnostics, "long-link-code"), nullptr) << Dump(bad);
+  }
 }
 
 }  // namespace
