@@ -23,6 +23,8 @@ bool IsWithdrawal(std::string_view text) {
 namespace {
 
 constexpr const char* kListButton = "Choose";
+// The outcome a `call` takes when its hook fails (docs/hooks.md).
+constexpr std::string_view kHookErrorOutcome = "error";
 // Said once per question when the contact sends something the bot cannot read.
 constexpr std::string_view kCannotReadText = "Sorry, I can only read text and buttons here.";
 
@@ -385,25 +387,41 @@ class Machine {
     return true;
   }
 
+  // Runs a hook with what it may see: the fields whose purpose has an active consent (any other
+  // value the conversation still holds is not shown), the flow, state and language. A failed
+  // call takes the call's "error" branch when it has one, else goes on with the next step.
   bool CallHook(const dsl::Step& step) {
     scripting::HookCall call;
     call.flow_id = c().flow_id;
+    call.flow_version = c().flow_version;
     call.hooks_file = p_.hooks_file;
     call.hook = step.hook;
-    for (const auto& [name, value] : c().fields) call.fields[name] = value.value;
+    for (const auto& [name, value] : c().fields) {
+      if (c().HasConsentFor(value.purpose)) call.fields[name] = value.value;
+    }
     for (const dsl::FieldId id : step.writes) call.writable.push_back(p_.fields[id].id);
+    call.state = p_.states[c().state].id;
+    call.language = "";  // the conversation does not know the contact's language yet
+    call.now = cx_.now;
     if (cx_.hooks == nullptr) {
       result_.flow_errors.push_back("hook '" + step.hook + "' could not run: no hook runtime");
-      return Next();
+      return HookFailed(step);
     }
     Result<scripting::HookResult> ran = cx_.hooks->Call(call);
     if (!ran) {
       result_.flow_errors.push_back("hook '" + step.hook + "' failed: " + ran.error().message());
-      return Next();
+      return HookFailed(step);
     }
     for (const auto& [name, value] : ran->writes) WriteFromHook(step, name, value);
     for (const dsl::ProgramOption& outcome : step.options) {
       if (outcome.title == ran->outcome) return Jump(outcome.target);
+    }
+    return Next();
+  }
+
+  bool HookFailed(const dsl::Step& step) {
+    for (const dsl::ProgramOption& outcome : step.options) {
+      if (outcome.title == kHookErrorOutcome) return Jump(outcome.target);
     }
     return Next();
   }

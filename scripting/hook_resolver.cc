@@ -2,14 +2,14 @@
 
 #include <filesystem>
 
-#include "scripting/hook_file.h"
+#include "scripting/lua_hooks.h"
 
 namespace consentflow::scripting {
 
 dsl::HookResolver MakeHookResolver(std::string flow_directory) {
   return [directory = std::move(flow_directory)](const std::string& hooks_file) {
     const std::string path = (std::filesystem::path(directory) / hooks_file).lexically_normal().string();
-    Result<HookFileInfo> info = InspectHookFile(path);
+    Result<HookFileInfo> info = InspectHookFileInSandbox(path);
     dsl::HookFunctions out;
     if (!info) {
       out.error = info.error().message();

@@ -1,7 +1,8 @@
 #pragma once
 
 // Connects the flow checker to real hook files: the `hooks "FILE.lua"` of a flow is resolved
-// relative to the flow file's folder and inspected with InspectHookFile().
+// relative to the flow file's folder and loaded in the hook sandbox
+// (InspectHookFileInSandbox), exactly as the engine will load it.
 
 #include <string>
 
