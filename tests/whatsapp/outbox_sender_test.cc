@@ -1,0 +1,417 @@
+#include "engine/whatsapp/outbox_sender.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "engine/store/sqlite/sqlite_store.h"
+#include "tests/support/graph_standin.h"
+
+namespace consentflow::engine::whatsapp {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::GraphStandin;
+using testing::RecordedRequest;
+using testing::StandinAnswer;
+
+// A manual clock the sender's thread may read while the test moves it.
+class TestClock final : public Clock {
+ public:
+  TestClock() : now_(ToUnixMillis(SystemClock().Now())) {}
+  Timestamp Now() const override { return FromUnixMillis(now_.load()); }
+  void Advance(Duration by) { now_ += by.count(); }
+
+ private:
+  std::atomic<int64_t> now_;
+};
+
+// Waits (polling) until `done()`, at most 20 s: generous, so a loaded machine does not fail the
+// test; `step` moves the clock on each round, so retries and pacing come due.
+bool WaitFor(const std::function<bool()>& done, TestClock* clock = nullptr,
+             Duration step = Duration::zero()) {
+  const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (clock != nullptr) clock->Advance(step);
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return true;
+}
+
+// The WhatsApp id a contact is addressed by in a request ("to").
+std::string To(const std::string& contact) { return "+" + contact; }
+
+std::string TextOf(const RecordedRequest& request) {
+  const std::size_t at = request.body.find("\"body\":\"");
+  if (at == std::string::npos) return "";
+  const std::size_t start = at + 8;
+  return request.body.substr(start, request.body.find('"', start) - start);
+}
+
+class OutboxSenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::path(::testing::TempDir()) / "sender_test_XXXXXX");
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    OpenStore();
+  }
+  void TearDown() override {
+    sender_.reset();
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  void OpenStore() {
+    Result<std::unique_ptr<Store>> store =
+        OpenSqliteStore(SqliteOptions{(dir_ / "store.db").string(), 5000, /*durable=*/false});
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  OutboxSenderOptions FastOptions() const {
+    OutboxSenderOptions options;
+    options.poll_interval = milliseconds(5);
+    options.number_per_second = 10'000;
+    options.number_burst = 10'000;
+    options.contact_per_second = 10'000;
+    options.contact_burst = 10'000;
+    options.backoff_base = seconds(1);
+    options.backoff_cap = seconds(8);
+    options.random = [] { return 1.0; };  // the longest wait: retries come only when the clock moves
+    return options;
+  }
+
+  void StartSender(OutboxSenderOptions options) {
+    GraphClientOptions client;
+    client.base_url = graph_.base_url();
+    client.phone_number_id = "106540352242922";
+    client.access_token = "EAAG-TEST";
+    client.connect_timeout = seconds(5);
+    client.request_timeout = seconds(10);
+    Result<std::unique_ptr<OutboxSender>> sender =
+        OutboxSender::Start(*store_, clock_, client, std::move(options));
+    ASSERT_TRUE(sender) << sender.error().ToString();
+    sender_ = std::move(*sender);
+  }
+
+  // `contact` writes now (which opens their window), and the bot answers with `replies`: as the
+  // engine does it, one commit that consumes the message (queueing its read receipt) and queues
+  // the replies.
+  void Converse(const std::string& contact, const std::vector<std::string>& replies) {
+    InboundMessage in;
+    in.id = "wamid.in." + contact + "." + std::to_string(++inbound_[contact]);
+    in.contact = contact;
+    in.time = clock_.Now();
+    in.text = "hi";
+    ASSERT_TRUE(store_->Enqueue(in).value());
+    EventOutcome outcome;
+    outcome.message_id = in.id;
+    outcome.conversation.contact = contact;
+    outcome.conversation.flow_id = "shop";
+    outcome.conversation.phase = Phase::kWaiting;
+    outcome.conversation.revision = revision_[contact]++;
+    for (const std::string& text : replies) {
+      outcome.outbound.push_back(OutboundMessage{contact, OutboundMessage::Kind::kText, text, {}, ""});
+    }
+    Result<std::vector<Status>> results = store_->Commit({outcome});
+    ASSERT_TRUE(results) << results.error().ToString();
+    ASSERT_TRUE((*results)[0].ok()) << (*results)[0].ToString();
+    if (sender_) sender_->Wake();
+  }
+
+  std::size_t Pending() { return store_->Backlog().value().pending; }
+
+  // The texts the stand-in accepted for `contact`, in order.
+  std::vector<std::string> Delivered(const std::string& contact) const {
+    std::vector<std::string> texts;
+    for (const RecordedRequest& r : graph_.AcceptedSends()) {
+      if (r.recipient == To(contact)) texts.push_back(TextOf(r));
+    }
+    return texts;
+  }
+
+  std::size_t RequestsTo(const std::string& recipient) const {
+    std::size_t n = 0;
+    for (const RecordedRequest& r : graph_.Requests()) n += r.recipient == recipient ? 1 : 0;
+    return n;
+  }
+
+  // Every outbox entry, oldest first (ids start at 1 and are never skipped here).
+  std::vector<OutboxEntry> Entries() {
+    std::vector<OutboxEntry> entries;
+    for (uint64_t id = 1;; ++id) {
+      Result<OutboxEntry> entry = store_->LookupOutbox(id);
+      if (!entry) break;
+      entries.push_back(std::move(*entry));
+    }
+    return entries;
+  }
+
+  GraphStandin graph_;
+  TestClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<OutboxSender> sender_;
+  std::map<std::string, int> inbound_;
+  std::map<std::string, uint64_t> revision_;
+};
+
+TEST_F(OutboxSenderTest, SendsReceiptsAndRepliesInOrderAndMarksEachSent) {
+  StartSender(FastOptions());
+  Converse("4915100", {"a1", "a2", "a3"});
+  Converse("4915200", {"b1", "b2"});
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1", "b2"}));
+  // Each contact's message was marked read before the replies went out.
+  std::vector<RecordedRequest> requests = graph_.Requests();
+  auto position = [&](const std::string& recipient) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (requests[i].recipient == recipient) return i;
+    }
+    return requests.size();
+  };
+  EXPECT_LT(position("wamid.in.4915100.1"), position(To("4915100")));
+  EXPECT_NE(requests.at(position("wamid.in.4915100.1")).body.find("\"status\":\"read\""),
+            std::string::npos);
+
+  // The store has the wamid the API returned for each reply.
+  std::map<std::string, std::string> text_by_wamid;
+  for (const RecordedRequest& r : graph_.AcceptedSends()) text_by_wamid[r.whatsapp_id] = TextOf(r);
+  std::vector<OutboxEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 7u);
+  for (const OutboxEntry& entry : entries) {
+    EXPECT_EQ(entry.state, OutboxState::kAccepted) << entry.id;
+    if (entry.kind == OutboxEntry::Kind::kMessage) {
+      EXPECT_EQ(text_by_wamid.count(entry.whatsapp_id), 1u) << entry.id;
+    }
+  }
+  EXPECT_EQ(text_by_wamid[entries[1].whatsapp_id], "a1");
+  EXPECT_EQ(text_by_wamid[entries[6].whatsapp_id], "b2");
+  OutboxSenderCounters counters = sender_->Counters();
+  EXPECT_EQ(counters.accepted, 5u);
+  EXPECT_EQ(counters.receipts, 2u);
+  EXPECT_EQ(counters.retried, 0u);
+}
+
+TEST_F(OutboxSenderTest, AnOutageIsRiddenOutAndEveryReplyGoesOutExactlyOnceInOrder) {
+  graph_.Script(StandinAnswer::Error(500), 6);
+  graph_.Script(StandinAnswer::Error(429), 4);
+  graph_.Script(StandinAnswer::Error(400, 130429), 2);
+  graph_.Script(StandinAnswer::Drop(), 2);
+  StartSender(FastOptions());
+  const std::vector<std::string> contacts = {"4915100", "4915200", "4915300"};
+  for (const std::string& contact : contacts) {
+    Converse(contact, {contact + "-1", contact + "-2", contact + "-3"});
+  }
+  // The clock moves a second per round, so backed-off entries keep coming due.
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }, &clock_, seconds(1)));
+
+  for (const std::string& contact : contacts) {
+    EXPECT_EQ(Delivered(contact),
+              (std::vector<std::string>{contact + "-1", contact + "-2", contact + "-3"}))
+        << contact;
+  }
+  EXPECT_EQ(graph_.AcceptedSends().size(), 9u);  // nothing twice
+  for (const OutboxEntry& entry : Entries()) EXPECT_EQ(entry.state, OutboxState::kAccepted);
+  OutboxSenderCounters counters = sender_->Counters();
+  EXPECT_EQ(counters.accepted, 9u);
+  EXPECT_EQ(counters.receipts, 3u);
+  // The 12 failed answers; a drop on a kept-alive connection may not count (the client replaces
+  // such a connection once before it reports; the next test sees drops reported).
+  EXPECT_GE(counters.retried, 12u);
+  EXPECT_EQ(counters.errors_by_code[500], 6u);
+  EXPECT_EQ(counters.errors_by_code[429], 4u);
+  EXPECT_EQ(counters.errors_by_code[130429], 2u);
+}
+
+TEST_F(OutboxSenderTest, ADroppedConnectionIsRetriedLikeAnyNetworkError) {
+  graph_.Script(StandinAnswer::Drop(), 2);
+  StartSender(FastOptions());
+  Converse("4915100", {"a1"});
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }, &clock_, seconds(1)));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1"}));
+  // Each drop closed its connection, so each was on a new one and reported.
+  OutboxSenderCounters counters = sender_->Counters();
+  EXPECT_EQ(counters.network_errors, 2u);
+  EXPECT_EQ(counters.retried, 2u);
+  EXPECT_EQ(counters.receipts, 1u);
+  EXPECT_EQ(counters.accepted, 1u);
+}
+
+TEST_F(OutboxSenderTest, ARetryWaitsForItsBackoff) {
+  graph_.Script(StandinAnswer::Error(503), 1, To("4915100"));
+  StartSender(FastOptions());
+  Converse("4915100", {"a1"});
+  ASSERT_TRUE(WaitFor([&] { return RequestsTo(To("4915100")) == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return Entries().back().attempts == 1; }));
+  OutboxEntry entry = Entries().back();
+  EXPECT_EQ(entry.error_code, 503);
+  EXPECT_EQ(entry.next_attempt - clock_.Now(), seconds(1));  // base 1 s, the longest draw
+
+  std::this_thread::sleep_for(milliseconds(100));  // the clock stands still: no retry
+  EXPECT_EQ(RequestsTo(To("4915100")), 1u);
+  clock_.Advance(seconds(1));
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1"}));
+}
+
+TEST_F(OutboxSenderTest, AnotherClientErrorFailsTheReplyWithItsCodeAndIsNotRetried) {
+  graph_.Script(StandinAnswer::Error(400, 131009), 1, To("4915100"));
+  StartSender(FastOptions());
+  Converse("4915100", {"bad", "good"});
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }, &clock_, seconds(1)));
+
+  std::vector<OutboxEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 3u);  // receipt, bad, good
+  EXPECT_EQ(entries[1].state, OutboxState::kFailed);
+  EXPECT_EQ(entries[1].error_code, 131009);
+  EXPECT_EQ(entries[1].attempts, 0u);
+  EXPECT_EQ(entries[2].state, OutboxState::kAccepted);
+  EXPECT_EQ(RequestsTo(To("4915100")), 2u);  // "bad" once, "good" once
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"good"}));
+  OutboxSenderCounters counters = sender_->Counters();
+  EXPECT_EQ(counters.failed, 1u);
+  EXPECT_EQ(counters.errors_by_code[131009], 1u);
+}
+
+TEST_F(OutboxSenderTest, ReEngagementClosesTheWindowUntilTheContactWritesAgain) {
+  graph_.Script(StandinAnswer::Error(400, 131047), 1, To("4915100"));
+  StartSender(FastOptions());
+  Converse("4915100", {"first", "second"});
+  Converse("4915200", {"other contact"});
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+
+  std::vector<OutboxEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 5u);  // A: receipt, first, second; B: receipt, reply
+  EXPECT_EQ(entries[1].state, OutboxState::kFailed);
+  EXPECT_EQ(entries[1].error_code, 131047);
+  EXPECT_EQ(entries[2].state, OutboxState::kFailed);  // not even tried
+  EXPECT_EQ(entries[2].error_code, 0);
+  EXPECT_NE(entries[2].error.find("24-hour window"), std::string::npos);
+  EXPECT_EQ(RequestsTo(To("4915100")), 1u);
+  EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"other contact"}));
+
+  // The contact writes again: their window opens, and the new reply goes out.
+  clock_.Advance(seconds(1));
+  Converse("4915100", {"welcome back"});
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"welcome back"}));
+  OutboxSenderCounters counters = sender_->Counters();
+  EXPECT_EQ(counters.window_closed, 1u);
+  EXPECT_EQ(counters.outside_window, 1u);
+}
+
+TEST_F(OutboxSenderTest, NothingFreeFormGoesOutOnceTheWindowIsOlderThan24Hours) {
+  Converse("4915100", {"too late"});  // queued while no sender runs
+  clock_.Advance(hours(24));
+  StartSender(FastOptions());
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  std::vector<OutboxEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].state, OutboxState::kAccepted);  // a read receipt is no message
+  EXPECT_EQ(entries[1].state, OutboxState::kFailed);
+  EXPECT_EQ(RequestsTo(To("4915100")), 0u);
+  EXPECT_EQ(sender_->Counters().outside_window, 1u);
+}
+
+TEST_F(OutboxSenderTest, TheNumbersRateIsNeverExceeded) {
+  OutboxSenderOptions options = FastOptions();
+  options.number_per_second = 5;
+  options.number_burst = 5;
+  StartSender(options);
+  for (int i = 0; i < 8; ++i) Converse("49151" + std::to_string(i), {"hello"});  // 16 entries
+
+  // The clock stands still: the burst goes out, then nothing until time passes.
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() == 5; }));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(graph_.RequestCount(), 5u);
+  clock_.Advance(milliseconds(400));  // 2 tokens
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() == 7; }));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(graph_.RequestCount(), 7u);
+  clock_.Advance(seconds(10));  // refills only up to the burst
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() == 12; }));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(graph_.RequestCount(), 12u);
+}
+
+TEST_F(OutboxSenderTest, EachContactIsPacedToItsOwnRate) {
+  OutboxSenderOptions options = FastOptions();
+  options.contact_per_second = 1.0 / 6;
+  options.contact_burst = 2;
+  StartSender(options);
+  Converse("4915100", {"1", "2", "3", "4"});
+  Converse("4915200", {"x"});
+
+  ASSERT_TRUE(WaitFor([&] { return RequestsTo(To("4915100")) == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return Delivered("4915200").size() == 1; }));  // others unaffected
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(RequestsTo(To("4915100")), 2u);
+  clock_.Advance(seconds(6));
+  ASSERT_TRUE(WaitFor([&] { return RequestsTo(To("4915100")) == 3; }));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(RequestsTo(To("4915100")), 3u);
+  clock_.Advance(seconds(6));
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"1", "2", "3", "4"}));
+}
+
+TEST_F(OutboxSenderTest, StopFinishesTheRequestInFlightAndARestartSendsTheRest) {
+  // Slow answers: Stop() arrives while the first reply is out.
+  graph_.Script(StandinAnswer::Accept(milliseconds(300)), 100);
+  OutboxSenderOptions options = FastOptions();
+  options.max_in_flight = 1;
+  StartSender(options);
+  Converse("4915100", {"a1", "a2", "a3"});
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() >= 1; }));
+  sender_->Stop();
+  const std::size_t sent_before = graph_.RequestCount();
+  EXPECT_GE(sent_before, 1u);
+  EXPECT_LT(sent_before, 4u);
+  // Whatever was sent was answered and recorded before Stop() returned.
+  EXPECT_EQ(Pending(), 4 - sent_before);
+  sender_.reset();
+
+  // As after a crash: a new process, the same database file.
+  store_.reset();
+  OpenStore();
+  graph_.ClearScript();
+  StartSender(FastOptions());
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(graph_.RequestCount(), 4u);  // receipt + 3 replies, each once
+}
+
+TEST_F(OutboxSenderTest, EntriesTheLastProcessCouldNotSendGoOutFromTheNext) {
+  // The first sender never gets an answer accepted (the API is down), then the process ends.
+  graph_.Script(StandinAnswer::Error(500), 1'000'000);
+  StartSender(FastOptions());
+  Converse("4915100", {"a1", "a2"});
+  Converse("4915200", {"b1"});
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() >= 2; }));
+  sender_.reset();
+  store_.reset();
+  EXPECT_TRUE(graph_.AcceptedSends().empty());
+
+  graph_.ClearScript();
+  OpenStore();
+  StartSender(FastOptions());
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }, &clock_, seconds(1)));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1"}));
+}
+
+}  // namespace
+}  // namespace consentflow::engine::whatsapp
