@@ -19,7 +19,11 @@ Status Invalid(std::string_view written, const std::string& why) {
 Result<std::string> NormalizePhoneNumber(std::string_view written) {
   std::string text(written);
   // "+44 (0)20 ...": the "(0)" is dialled only inside the country; it is no part of the number.
-  for (auto at = text.find("(0)"); at != std::string::npos; at = text.find("(0)")) {
+  // Only after a country code: "(0)333 ..." is a national number and must stay one.
+  const std::size_t first = text.find_first_not_of(" \t(");
+  const bool international =
+      first != std::string::npos && (text[first] == '+' || text.compare(first, 2, "00") == 0);
+  for (auto at = text.find("(0)"); international && at != std::string::npos; at = text.find("(0)")) {
     text.erase(at, 3);
   }
   std::string digits;

@@ -1,17 +1,19 @@
 #include "tools/link/print_sheet.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace consentflow::link {
 namespace {
+
+constexpr double kMinCardWidthMm = 48;
 
 constexpr const char* kStyle = R"(  <style>
     @page { size: A4; margin: 12mm; }
     body { font-family: sans-serif; margin: 0; color: #000; }
     h1 { font-size: 14pt; margin: 0 0 6mm; }
     .sheet { display: flex; flex-wrap: wrap; gap: 4mm; }
-    .card { break-inside: avoid; border: 0.2mm dashed #999; padding: 4mm; width: 56mm;
-            text-align: center; }
+    .card { break-inside: avoid; border: 0.2mm dashed #999; padding: 4mm; text-align: center; }
     .card img { display: block; margin: 0 auto 2mm; }
     .label { font-weight: bold; font-size: 11pt; margin-bottom: 1mm; }
     .text { font-size: 8pt; margin-bottom: 1mm; }
@@ -50,7 +52,10 @@ std::string PrintSheet(std::string_view title, const std::vector<SheetItem>& ite
                      "<h1>" + EscapeHtml(title) + "</h1>\n<div class=\"sheet\">\n";
   for (const SheetItem& item : items) {
     const std::string side = Millimetres(item.side_mm);
-    html += "  <div class=\"card\" id=\"" + EscapeHtml(item.code) + "\">\n"
+    // As wide as the code, and never narrower than a card that holds a short link readably.
+    const std::string width = Millimetres(std::max(kMinCardWidthMm, item.side_mm));
+    html += "  <div class=\"card\" id=\"" + EscapeHtml(item.code) + "\" style=\"width: " + width +
+            "\">\n"
             "    <img src=\"" + EscapeHtml(item.image) + "\" style=\"width: " + side +
             "; height: " + side + "\" alt=\"QR code " + EscapeHtml(item.code) + "\">\n"
             "    <div class=\"label\">" + EscapeHtml(item.label) + "</div>\n"

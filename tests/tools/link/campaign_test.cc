@@ -218,6 +218,10 @@ TEST(PrintSheet, ShowsEveryCodeWithItsLabelAndLinkEscaped) {
   EXPECT_NE(html.find("<img src=\"SPRING24.svg\" style=\"width: 34.71mm; height: 34.71mm\""),
             std::string::npos);
   EXPECT_NE(html.find("<img src=\"TESTDRIVE.svg\""), std::string::npos);
+  // A card is as wide as its code, at least 48 mm.
+  EXPECT_NE(html.find("<div class=\"card\" id=\"SPRING24\" style=\"width: 48.00mm\">"), std::string::npos);
+  const std::string big = PrintSheet("", {{"", "BIG", "", "", "", "BIG.svg", 80}});
+  EXPECT_NE(big.find("<div class=\"card\" id=\"BIG\" style=\"width: 80.00mm\">"), std::string::npos);
   EXPECT_NE(html.find("@page { size: A4"), std::string::npos);
 }
 

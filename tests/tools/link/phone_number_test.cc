@@ -25,6 +25,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Written{"0039-333-123.4567", "393331234567"},
                       Written{"393331234567", "393331234567"},
                       Written{"+44 (0)20 7946 0958", "442079460958"},
+                      Written{"0044 (0)20 7946 0958", "442079460958"},
                       Written{"(+1) 555-010-9999", "15550109999"},
                       Written{"+49 30/1234567", "49301234567"},
                       Written{"  +41\t44 668 18 00 ", "41446681800"},
@@ -51,6 +52,7 @@ TEST_P(PhoneNumberRefused, WithAMessageThatSaysWhatToDo) {
 INSTANTIATE_TEST_SUITE_P(
     Errors, PhoneNumberRefused,
     ::testing::Values(Refused{"0333 123 4567", "country code"},
+                      Refused{"(0)333 123 4567", "country code"},
                       Refused{"333 12a 4567", "'a'"},
                       Refused{"+39 333 + 4567", "only the first character may be '+'"},
                       Refused{"+0 333 123 4567", "no country code starts with 0"},
