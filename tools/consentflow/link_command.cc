@@ -5,10 +5,9 @@
 // With --flows, checks that CODE belongs to a flow there and that the text starts that flow.
 // Exit status: 0 fine, 1 bad input, 2 the QR file could not be written.
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "tools/consentflow/commands.h"
 #include "tools/link/flow_directory.h"
@@ -53,7 +52,8 @@ int WriteQr(const LinkArgs& args, link::QrLevel level, const link::QrImageOption
 
 int RunLink(const LinkArgs& args) {
   if (!args.qr.empty() && !args.qr.ends_with(".svg") && !args.qr.ends_with(".png")) {
-    return Fail("--qr " + args.qr + ": the file name must end in .svg (for print shops and "
+    return Fail("--qr " + args.qr +
+                ": the file name must end in .svg (for print shops and "
                 "design tools) or .png");
   }
   Result<link::QrLevel> level = link::ParseQrLevel(args.level);
@@ -89,8 +89,9 @@ void AddLinkCommand(CLI::App& app, int& exit_code) {
                   "The message typed for the person; the code is appended when it lacks it");
   cmd->add_option("--qr", args->qr, "Write the QR code to FILE.svg or FILE.png");
   cmd->add_option("--level", args->level, "QR error correction: L, M (default), Q or H");
-  cmd->add_option("--scale", args->scale,
-                  "PNG pixels per module at 300 dpi (default 10 = 0.85 mm); the SVG prints the same");
+  cmd->add_option(
+      "--scale", args->scale,
+      "PNG pixels per module at 300 dpi (default 10 = 0.85 mm); the SVG prints the same");
   cmd->add_option("--flows", args->flows,
                   "Check that a flow in this folder owns the code and that the text starts it");
   cmd->callback([args, &exit_code] { exit_code = RunLink(*args); });

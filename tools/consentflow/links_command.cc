@@ -6,11 +6,10 @@
 // link's QR code as CODE.svg and CODE.png and an index.html sheet to print. Nothing is written
 // unless every row is fine. Exit status: 0 fine, 1 bad input, 2 an output file not written.
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "tools/consentflow/commands.h"
 #include "tools/link/campaign.h"
@@ -104,8 +103,8 @@ int RunLinks(const LinksArgs& args) {
     std::cout << entry.row.code << "  " << entry.flow_id << "  " << entry.link.url << "\n";
   }
   std::cout << "wrote " << links->size() << " QR codes (SVG and PNG, level "
-            << link::QrLevelName(*level) << ") and "
-            << (fs::path(args.out) / "index.html").string() << "\n";
+            << link::QrLevelName(*level) << ") and " << (fs::path(args.out) / "index.html").string()
+            << "\n";
   return 0;
 }
 
@@ -114,8 +113,9 @@ int RunLinks(const LinksArgs& args) {
 void AddLinksCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<LinksArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "links", "A campaign's links and QR codes from a CSV (code,text,label), checked against the "
-               "flows, with a sheet to print");
+      "links",
+      "A campaign's links and QR codes from a CSV (code,text,label), checked against the "
+      "flows, with a sheet to print");
   cmd->add_option("campaign", args->campaign, "The campaign CSV: code,text,label")->required();
   cmd->add_option("--phone", args->phone,
                   "The business's WhatsApp number, international: \"+39 333 123 4567\"")
@@ -125,8 +125,9 @@ void AddLinksCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "The folder to write CODE.svg, CODE.png and index.html to")
       ->required();
   cmd->add_option("--level", args->level, "QR error correction: L, M (default), Q or H");
-  cmd->add_option("--scale", args->scale,
-                  "PNG pixels per module at 300 dpi (default 10 = 0.85 mm); the SVG prints the same");
+  cmd->add_option(
+      "--scale", args->scale,
+      "PNG pixels per module at 300 dpi (default 10 = 0.85 mm); the SVG prints the same");
   cmd->add_option("--title", args->title, "The sheet's heading (default: the CSV's name)");
   cmd->callback([args, &exit_code] { exit_code = RunLinks(*args); });
 }

@@ -69,15 +69,17 @@ Status SplitRecords(const std::string& file, std::string_view text, std::vector<
         }
         if (i < n && text[i] != ',' && !at_line_end(i)) {
           return Status::InvalidArgument(
-              Where(file, line) + "text after a closing quote; a quote inside a quoted field is "
-                                  "written twice: \"say \"\"hi\"\"\"");
+              Where(file, line) +
+              "text after a closing quote; a quote inside a quoted field is "
+              "written twice: \"say \"\"hi\"\"\"");
         }
       } else {
         for (; i < n && text[i] != ',' && !at_line_end(i); ++i) {
           if (text[i] == '"') {
             return Status::InvalidArgument(
-                Where(file, line) + "a quote inside a field that does not start with one; put the "
-                                    "whole field in quotes and write the quote twice: \"say \"\"hi\"\"\"");
+                Where(file, line) +
+                "a quote inside a field that does not start with one; put the "
+                "whole field in quotes and write the quote twice: \"say \"\"hi\"\"\"");
           }
           field += text[i];
         }
@@ -116,7 +118,7 @@ Header ReadHeader(const std::string& file, const Record& record, std::vector<std
   }
   for (std::size_t col = 0; col < record.fields.size(); ++col) {
     const std::string name = engine::Fold(record.fields[col]);
-    int* slot = name == kColumns[0] ? &header.code
+    int* slot = name == kColumns[0]   ? &header.code
                 : name == kColumns[1] ? &header.text
                 : name == kColumns[2] ? &header.label
                                       : nullptr;
@@ -124,7 +126,8 @@ Header ReadHeader(const std::string& file, const Record& record, std::vector<std
       errors.push_back(Where(file, record.line) + "unknown column '" + record.fields[col] +
                        "' in the header; the columns are code, text and label");
     } else if (*slot >= 0) {
-      errors.push_back(Where(file, record.line) + "column '" + name + "' is given twice in the header");
+      errors.push_back(Where(file, record.line) + "column '" + name +
+                       "' is given twice in the header");
     } else {
       *slot = static_cast<int>(col);
     }
@@ -144,8 +147,9 @@ Result<Campaign> ParseCampaign(std::string file, std::string_view text) {
   if (Status s = SplitRecords(file, text, records); !s.ok()) return s;
   std::erase_if(records, [](const Record& r) { return r.blank(); });
   if (records.empty()) {
-    return Status::InvalidArgument(file + ": the file is empty; it needs a header row "
-                                          "code,text,label and one row per link");
+    return Status::InvalidArgument(file +
+                                   ": the file is empty; it needs a header row "
+                                   "code,text,label and one row per link");
   }
   std::vector<std::string> errors;
   const Header header = ReadHeader(file, records[0], errors);
@@ -163,8 +167,9 @@ Result<Campaign> ParseCampaign(std::string file, std::string_view text) {
       break;
     }
     if (record.fields.size() != header.width) {
-      errors.push_back(where + std::to_string(record.fields.size()) + " fields, but the header has " +
-                       std::to_string(header.width) + "; put a field that holds a comma in double "
+      errors.push_back(where + std::to_string(record.fields.size()) +
+                       " fields, but the header has " + std::to_string(header.width) +
+                       "; put a field that holds a comma in double "
                        "quotes");
       continue;
     }

@@ -59,12 +59,12 @@ Result<const dsl::Program*> FlowDirectory::FlowForLink(std::string_view code,
   const dsl::Program* owner = OwnerOf(code);
   if (!owner) {
     const std::vector<std::string> codes = Codes();
-    return Status::NotFound(
-        "code \"" + std::string(code) + "\" belongs to no flow in " + dir +
-        dsl::DidYouMean(code, codes) +
-        (codes.empty() ? std::string("; no flow there has an 'entry link' line")
-                       : "; the link codes there are " + Join(codes)) +
-        "; add 'entry link \"" + std::string(code) + "\"' to the flow it should start");
+    return Status::NotFound("code \"" + std::string(code) + "\" belongs to no flow in " + dir +
+                            dsl::DidYouMean(code, codes) +
+                            (codes.empty() ? std::string("; no flow there has an 'entry link' line")
+                                           : "; the link codes there are " + Join(codes)) +
+                            "; add 'entry link \"" + std::string(code) +
+                            "\"' to the flow it should start");
   }
   engine::InboundMessage message;
   message.kind = engine::MessageKind::kText;
@@ -74,7 +74,8 @@ Result<const dsl::Program*> FlowDirectory::FlowForLink(std::string_view code,
   std::string why;
   if (routed) {
     for (const std::string& other : LinkCodes(*routed)) {
-      if (engine::ContainsWord(prefilled, other)) why = ": the text also carries \"" + other + "\", its link code";
+      if (engine::ContainsWord(prefilled, other))
+        why = ": the text also carries \"" + other + "\", its link code";
     }
   }
   return Status::Conflict("a message with this text would start flow '" +
@@ -86,7 +87,8 @@ Result<const dsl::Program*> FlowDirectory::FlowForLink(std::string_view code,
 Result<FlowDirectory> LoadFlowDirectory(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return Status::NotFound("'" + dir + "' is no folder; --flows names the folder of the .flow files");
+    return Status::NotFound("'" + dir +
+                            "' is no folder; --flows names the folder of the .flow files");
   }
   std::vector<std::string> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
@@ -116,8 +118,9 @@ Result<FlowDirectory> LoadFlowDirectory(const std::string& dir) {
     flows.programs.push_back(loaded.program);
   }
   if (!errors.empty()) {
-    return Status::InvalidArgument(errors + "fix these flows first: every code must be checked "
-                                            "against the flows that will run");
+    return Status::InvalidArgument(errors +
+                                   "fix these flows first: every code must be checked "
+                                   "against the flows that will run");
   }
   for (const dsl::ProgramPtr& program : flows.programs) {
     if (Status added = flows.registry.Add(program); !added.ok()) {

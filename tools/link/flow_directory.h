@@ -16,7 +16,7 @@ namespace consentflow::link {
 struct FlowDirectory {
   std::string dir;
   std::vector<dsl::ProgramPtr> programs;  // every *.flow of `dir`, in file-name order
-  engine::FlowRegistry registry;           // the same flows, routing as the engine does
+  engine::FlowRegistry registry;          // the same flows, routing as the engine does
 
   // The flow that claims link code `code` (case-insensitive), or null.
   const dsl::Program* OwnerOf(std::string_view code) const;

@@ -23,7 +23,8 @@ Result<std::string> NormalizePhoneNumber(std::string_view written) {
   const std::size_t first = text.find_first_not_of(" \t(");
   const bool international =
       first != std::string::npos && (text[first] == '+' || text.compare(first, 2, "00") == 0);
-  for (auto at = text.find("(0)"); international && at != std::string::npos; at = text.find("(0)")) {
+  for (auto at = text.find("(0)"); international && at != std::string::npos;
+       at = text.find("(0)")) {
     text.erase(at, 3);
   }
   std::string digits;
@@ -37,7 +38,8 @@ Result<std::string> NormalizePhoneNumber(std::string_view written) {
     } else if (c == '+') {
       return Invalid(written, "has a '+' in the middle; only the first character may be '+'");
     } else if (!IsSeparator(c)) {
-      const bool printable = static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+      const bool printable =
+          static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
       return Invalid(written, printable ? "contains '" + std::string(1, c) + "', which is no digit"
                                         : std::string("contains a character that is no digit"));
     }
@@ -51,16 +53,19 @@ Result<std::string> NormalizePhoneNumber(std::string_view written) {
     return Status::InvalidArgument(
         "phone number \"" + std::string(written) +
         "\" starts with a single 0, so it is written the national way; wa.me needs the country "
-        "code: write it with '+' and the country code instead of the 0, " + std::string(kExample));
+        "code: write it with '+' and the country code instead of the 0, " +
+        std::string(kExample));
   }
   if (digits.starts_with('0')) {
-    return Invalid(written, "has a 0 right after the international prefix 00, but no country code "
-                            "starts with 0");
+    return Invalid(written,
+                   "has a 0 right after the international prefix 00, but no country code "
+                   "starts with 0");
   }
   if (digits.size() < kMinPhoneDigits || digits.size() > kMaxPhoneDigits) {
     return Invalid(written, "has " + std::to_string(digits.size()) +
                                 " digits without the international prefix; an international number "
-                                "has " + std::to_string(kMinPhoneDigits) + " to " +
+                                "has " +
+                                std::to_string(kMinPhoneDigits) + " to " +
                                 std::to_string(kMaxPhoneDigits) + " digits (E.164)");
   }
   return digits;

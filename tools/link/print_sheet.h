@@ -13,9 +13,9 @@ struct SheetItem {
   std::string label;
   std::string code;
   std::string flow_id;
-  std::string text;   // the prefilled message
-  std::string url;    // the wa.me link
-  std::string image;  // the QR code's file, relative to the sheet ("SPRING24.svg")
+  std::string text;    // the prefilled message
+  std::string url;     // the wa.me link
+  std::string image;   // the QR code's file, relative to the sheet ("SPRING24.svg")
   double side_mm = 0;  // its printed size
 };
 

@@ -11,10 +11,14 @@ namespace {
 
 QRecLevel ToQrencode(QrLevel level) {
   switch (level) {
-    case QrLevel::kL: return QR_ECLEVEL_L;
-    case QrLevel::kM: return QR_ECLEVEL_M;
-    case QrLevel::kQ: return QR_ECLEVEL_Q;
-    case QrLevel::kH: return QR_ECLEVEL_H;
+    case QrLevel::kL:
+      return QR_ECLEVEL_L;
+    case QrLevel::kM:
+      return QR_ECLEVEL_M;
+    case QrLevel::kQ:
+      return QR_ECLEVEL_Q;
+    case QrLevel::kH:
+      return QR_ECLEVEL_H;
   }
   return QR_ECLEVEL_M;
 }
@@ -24,10 +28,14 @@ QRecLevel ToQrencode(QrLevel level) {
 // of digits, so this is what the error message quotes, not a check of its own.
 std::size_t MaxBytes(QrLevel level) {
   switch (level) {
-    case QrLevel::kL: return 2953;
-    case QrLevel::kM: return 2331;
-    case QrLevel::kQ: return 1663;
-    case QrLevel::kH: return 1273;
+    case QrLevel::kL:
+      return 2953;
+    case QrLevel::kM:
+      return 2331;
+    case QrLevel::kQ:
+      return 1663;
+    case QrLevel::kH:
+      return 1273;
   }
   return 0;
 }
@@ -41,11 +49,20 @@ struct QrcodeFree {
 Result<QrLevel> ParseQrLevel(std::string_view name) {
   if (name.size() == 1) {
     switch (name[0]) {
-      case 'L': case 'l': return QrLevel::kL;
-      case 'M': case 'm': return QrLevel::kM;
-      case 'Q': case 'q': return QrLevel::kQ;
-      case 'H': case 'h': return QrLevel::kH;
-      default: break;
+      case 'L':
+      case 'l':
+        return QrLevel::kL;
+      case 'M':
+      case 'm':
+        return QrLevel::kM;
+      case 'Q':
+      case 'q':
+        return QrLevel::kQ;
+      case 'H':
+      case 'h':
+        return QrLevel::kH;
+      default:
+        break;
     }
   }
   return Status::InvalidArgument("error-correction level \"" + std::string(name) +
@@ -75,16 +92,18 @@ Result<QrMatrix> EncodeQr(std::string_view data, QrLevel level) {
   // Mixed modes (digits, alphanumerics, bytes), case kept: a link's percent escapes and phone
   // number are packed tighter than plain 8-bit mode would.
   errno = 0;
-  std::unique_ptr<QRcode, QrcodeFree> code(
-      QRcode_encodeString(text.c_str(), /*version=*/0, ToQrencode(level), QR_MODE_8,
-                          /*casesensitive=*/1));
+  std::unique_ptr<QRcode, QrcodeFree> code(QRcode_encodeString(text.c_str(), /*version=*/0,
+                                                               ToQrencode(level), QR_MODE_8,
+                                                               /*casesensitive=*/1));
   if (!code) {
     if (errno == ERANGE) {
-      return Status::InvalidArgument(
-          "the link is " + std::to_string(data.size()) + " characters long, too long for a QR code "
-          "at error-correction level " + std::string(1, QrLevelName(level)) + " (about " +
-          std::to_string(MaxBytes(level)) + " at most, and a code that dense is hard to scan): "
-          "shorten the text or choose a lower level");
+      return Status::InvalidArgument("the link is " + std::to_string(data.size()) +
+                                     " characters long, too long for a QR code "
+                                     "at error-correction level " +
+                                     std::string(1, QrLevelName(level)) + " (about " +
+                                     std::to_string(MaxBytes(level)) +
+                                     " at most, and a code that dense is hard to scan): "
+                                     "shorten the text or choose a lower level");
     }
     return Status::Internal(std::string("libqrencode failed: ") + std::strerror(errno));
   }

@@ -19,13 +19,13 @@ namespace consentflow::link {
 namespace {
 
 struct PngJob {
-  const png_byte* rows;     // one packed 1-bit row per module row
+  const png_byte* rows;  // one packed 1-bit row per module row
   std::size_t row_bytes;
   uint32_t side_pixels;
   int scale;
   uint32_t pixels_per_metre;
   std::string* out;
-  char error[160];          // libpng's message when it fails
+  char error[160];  // libpng's message when it fails
 };
 
 void OnError(png_structp png, png_const_charp message) {

@@ -8,9 +8,9 @@ namespace consentflow::link {
 
 Status CheckImageOptions(const QrImageOptions& options) {
   if (options.scale < kMinScale || options.scale > kMaxScale) {
-    return Status::InvalidArgument("scale " + std::to_string(options.scale) + " is out of range; use " +
-                                   std::to_string(kMinScale) + " to " + std::to_string(kMaxScale) +
-                                   " pixels per module");
+    return Status::InvalidArgument("scale " + std::to_string(options.scale) +
+                                   " is out of range; use " + std::to_string(kMinScale) + " to " +
+                                   std::to_string(kMaxScale) + " pixels per module");
   }
   if (options.dpi < kMinDpi || options.dpi > kMaxDpi) {
     return Status::InvalidArgument("resolution " + std::to_string(options.dpi) +
@@ -37,18 +37,24 @@ Result<std::string> QrSvg(const QrMatrix& matrix, const QrImageOptions& options)
       const int start = x;
       while (x < matrix.size() && matrix.dark(x, y)) ++x;
       const std::string run = std::to_string(x - start);
-      path += "M" + std::to_string(start) + " " + std::to_string(y) + "h" + run + "v1h-" + run + "z";
+      path +=
+          "M" + std::to_string(start) + " " + std::to_string(y) + "h" + run + "v1h-" + run + "z";
     }
   }
   char side_mm[32];
   std::snprintf(side_mm, sizeof side_mm, "%.2fmm", QrSideMillimetres(matrix, options));
   const std::string side = std::to_string(matrix.size());
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + std::string(side_mm) +
-         "\" height=\"" + std::string(side_mm) + "\" viewBox=\"0 0 " + side + " " + side +
+         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" +
+         std::string(side_mm) + "\" height=\"" + std::string(side_mm) + "\" viewBox=\"0 0 " + side +
+         " " + side +
          "\" shape-rendering=\"crispEdges\">\n"
-         "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#fff\"/>\n"
-         "<path fill=\"#000\" d=\"" + path + "\"/>\n"
+         "<rect width=\"" +
+         side + "\" height=\"" + side +
+         "\" fill=\"#fff\"/>\n"
+         "<path fill=\"#000\" d=\"" +
+         path +
+         "\"/>\n"
          "</svg>\n";
 }
 

@@ -121,14 +121,15 @@ Result<WaLink> ParseWaLink(std::string_view url) {
   } else if (url.starts_with(kHttp)) {
     rest = url.substr(kHttp.size());
   } else {
-    return Status::InvalidArgument("\"" + std::string(url) + "\" is no wa.me link: it must start "
+    return Status::InvalidArgument("\"" + std::string(url) +
+                                   "\" is no wa.me link: it must start "
                                    "with https://wa.me/");
   }
   const std::size_t query_at = rest.find('?');
   std::string_view phone = rest.substr(0, query_at);
   if (phone.ends_with('/')) phone.remove_suffix(1);
-  if (phone.empty() || !std::all_of(phone.begin(), phone.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; })) {
+  if (phone.empty() ||
+      !std::all_of(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return Status::InvalidArgument("the link's phone number \"" + std::string(phone) +
                                    "\" must be digits only");
   }

@@ -48,12 +48,11 @@ TEST_P(LinkLandsInItsFlow, WhenItsPrefilledTextIsTheFirstMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     ExampleFlows, LinkLandsInItsFlow,
-    ::testing::Values(
-        Campaign{"SPRING24", "", "spring_leads"},
-        Campaign{"SPRING24", "Ciao! Vorrei l'offerta sci è più 🎿", "spring_leads"},
-        Campaign{"TESTDRIVE", "Hallo, ich möchte eine Probefahrt 🚗", "test_drive"},
-        // "newsletter" is the newsletter flow's keyword; the link code routes first.
-        Campaign{"TESTDRIVE", "Test drive, and the newsletter too", "test_drive"}));
+    ::testing::Values(Campaign{"SPRING24", "", "spring_leads"},
+                      Campaign{"SPRING24", "Ciao! Vorrei l'offerta sci è più 🎿", "spring_leads"},
+                      Campaign{"TESTDRIVE", "Hallo, ich möchte eine Probefahrt 🚗", "test_drive"},
+                      // "newsletter" is the newsletter flow's keyword; the link code routes first.
+                      Campaign{"TESTDRIVE", "Test drive, and the newsletter too", "test_drive"}));
 
 TEST(LinkLandsInItsFlow, WithoutTheCodeTheSameTextGoesElsewhere) {
   // The control for the cases above: the code, not the wording, picks the flow.

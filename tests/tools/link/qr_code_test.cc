@@ -23,7 +23,8 @@ constexpr QrLevel kLevels[] = {QrLevel::kL, QrLevel::kM, QrLevel::kQ, QrLevel::k
 
 uint32_t BigEndian32(const std::string& bytes, std::size_t at) {
   uint32_t value = 0;
-  for (std::size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<unsigned char>(bytes[at + i]);
+  for (std::size_t i = 0; i < 4; ++i)
+    value = value << 8 | static_cast<unsigned char>(bytes[at + i]);
   return value;
 }
 
@@ -36,7 +37,8 @@ std::string RunCommand(const std::string& command, int& status) {
     return out;
   }
   std::array<char, 4096> buffer;
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    out.append(buffer.data(), n);
   const int raw = pclose(pipe);
   status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return out;
@@ -92,7 +94,8 @@ TEST(QrCode, HasAQuietZoneOfFourModulesAndTheFinderPatterns) {
 }
 
 TEST(QrCode, HigherLevelsNeedAtLeastAsLargeASymbol) {
-  const std::string url = MakeWaLink("+39 333 123 4567", "SPRING24", "Ciao! Vorrei l'offerta sci")->url;
+  const std::string url =
+      MakeWaLink("+39 333 123 4567", "SPRING24", "Ciao! Vorrei l'offerta sci")->url;
   int previous = 0;
   for (const QrLevel level : kLevels) {
     const Result<QrMatrix> m = EncodeQr(url, level);
@@ -191,9 +194,9 @@ TEST(QrDecode, ZbarimgReadsBackExactlyTheLinkFromPngAndSvgAtEveryLevel) {
       const std::string rendered = (fs::path(dir.path()) / (stem + "-svg.png")).string();
       int status = 0;
       const std::string side = std::to_string(m->size() * 6);
-      const std::string out = RunCommand("rsvg-convert -w " + side + " -h " + side + " -o '" + rendered +
-                                      "' '" + svg + "' 2>&1",
-                                  status);
+      const std::string out = RunCommand(
+          "rsvg-convert -w " + side + " -h " + side + " -o '" + rendered + "' '" + svg + "' 2>&1",
+          status);
       ASSERT_EQ(status, 0) << "rsvg-convert failed (install librsvg2-bin): " << out;
       EXPECT_EQ(Decode(rendered), link->url);
 

@@ -34,11 +34,11 @@ TEST(PercentEncoding, ABrokenEscapeIsAnError) {
 
 TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalidUtf8("Ciao è 😀 ⛷️"), std::string::npos);
-  EXPECT_EQ(FindInvalidUtf8("ab\xE9"), 2u);                 // Latin-1 é
-  EXPECT_EQ(FindInvalidUtf8("\xC0\xAF"), 0u);               // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1u);          // a UTF-16 surrogate
-  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);       // above U+10FFFF
-  EXPECT_EQ(FindInvalidUtf8("ok\xF0\x9F\x98"), 2u);         // cut short
+  EXPECT_EQ(FindInvalidUtf8("ab\xE9"), 2u);            // Latin-1 é
+  EXPECT_EQ(FindInvalidUtf8("\xC0\xAF"), 0u);          // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1u);     // a UTF-16 surrogate
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("ok\xF0\x9F\x98"), 2u);    // cut short
 }
 
 TEST(PrefilledText, AppendsTheCodeWhenTheTextLacksIt) {
@@ -74,7 +74,8 @@ TEST(PrefilledText, RefusesBadTextsAndCodes) {
 }
 
 TEST(WaLink, BuildsTheLinkWithTheNormalisedNumberAndTheEncodedText) {
-  const Result<WaLink> link = MakeWaLink("+39 333 123 4567", "SPRING24", "Ciao! Vorrei l'offerta è");
+  const Result<WaLink> link =
+      MakeWaLink("+39 333 123 4567", "SPRING24", "Ciao! Vorrei l'offerta è");
   ASSERT_TRUE(link) << link.error().message();
   EXPECT_EQ(link->phone, "393331234567");
   EXPECT_EQ(link->text, "Ciao! Vorrei l'offerta è SPRING24");
@@ -116,7 +117,8 @@ TEST(WaLink, ParsedBackGivesTheInput) {
 }
 
 TEST(WaLink, ParsesOtherParametersAndSlashes) {
-  const Result<WaLink> parsed = ParseWaLink("http://wa.me/15550109999/?utm_source=x&text=Hi%20there");
+  const Result<WaLink> parsed =
+      ParseWaLink("http://wa.me/15550109999/?utm_source=x&text=Hi%20there");
   ASSERT_TRUE(parsed) << parsed.error().message();
   EXPECT_EQ(parsed->phone, "15550109999");
   EXPECT_EQ(parsed->text, "Hi there");
