@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <optional>
 #include <unordered_map>
 
 namespace consentflow::engine {
@@ -13,6 +14,78 @@ void DropExpired(Conversation& c, Timestamp now) {
     it = it->second.expires <= now ? c.fields.erase(it) : std::next(it);
   }
   if (c.fields.size() != before && c.handoff) c.handoff->note.clear();
+}
+
+// ---- handoff tickets (docs/handoff.md)
+
+// A customer's message to a person, as the transcript keeps it; nullopt for what is not a
+// message to anyone (a reaction).
+std::optional<handoff::TranscriptEntry> CustomerEntry(const InboundMessage& m, Duration retention) {
+  handoff::TranscriptEntry entry;
+  entry.author = handoff::TranscriptEntry::Author::kCustomer;
+  entry.text = m.text;
+  switch (m.kind) {
+    case MessageKind::kText: entry.kind = "text"; break;
+    case MessageKind::kButtonReply: entry.kind = "button"; break;
+    case MessageKind::kListReply: entry.kind = "list"; break;
+    case MessageKind::kLocation:
+      entry.kind = "location";
+      if (m.location) {
+        entry.text = std::to_string(m.location->latitude) + "," + std::to_string(m.location->longitude);
+      }
+      break;
+    case MessageKind::kMedia: entry.kind = "media"; break;
+    case MessageKind::kUnsupported: entry.kind = "unsupported"; break;
+    case MessageKind::kReaction:
+    case MessageKind::kContactChange: return std::nullopt;
+  }
+  entry.time = m.time;
+  entry.expires = m.time + retention;
+  entry.message_id = m.id;
+  return entry;
+}
+
+// What the event did to the contact's ticket, from the phase before and after it: leaving the
+// handoff closes the ticket, entering it opens one (an agent's hand-back to a state that hands
+// off again does both), and a message while it stays handed off goes to the transcript.
+HandoffUpdate HandoffUpdateFor(Phase before, const Event& event, const Conversation& after,
+                               Timestamp now, Duration retention) {
+  HandoffUpdate update;
+  update.time = now;
+  update.keep_until = now + retention;
+  const auto* action = std::get_if<AgentAction>(&event);
+  const bool parked_before = before == Phase::kHandoff;
+  const bool parked_after = after.phase == Phase::kHandoff;
+  if (parked_before && (!parked_after || action != nullptr)) {
+    update.close_outcome = action == nullptr ? handoff::kOutcomeEnded
+                           : action->kind == AgentAction::Kind::kClose ? handoff::kOutcomeClosed
+                                                                       : handoff::kOutcomeHandedBack;
+  }
+  update.open = parked_after && (!parked_before || action != nullptr);
+  const auto* message = std::get_if<InboundMessage>(&event);
+  if (parked_before && parked_after && message != nullptr) {
+    if (auto entry = CustomerEntry(*message, retention)) update.transcript.push_back(std::move(*entry));
+  }
+  return update;
+}
+
+// Tells the console's push what a committed outcome did to its ticket.
+void NotifyHandoff(const std::function<void(const handoff::HandoffEvent&)>& notify,
+                   const EventOutcome& outcome, const std::string& left_queue) {
+  const HandoffUpdate& update = outcome.handoff;
+  const Conversation& c = outcome.conversation;
+  const std::string queue = c.handoff ? c.handoff->queue : left_queue;
+  if (!update.close_outcome.empty()) {
+    notify({handoff::HandoffEvent::Kind::kTicketChanged, 0, c.contact, left_queue,
+            handoff::TicketStateName(handoff::TicketState::kClosed), ""});
+  }
+  if (update.open) {
+    notify({handoff::HandoffEvent::Kind::kTicketChanged, 0, c.contact, queue,
+            handoff::TicketStateName(handoff::TicketState::kWaiting), ""});
+  }
+  for (std::size_t i = 0; i < update.transcript.size(); ++i) {
+    notify({handoff::HandoffEvent::Kind::kMessage, 0, c.contact, queue, "", ""});
+  }
 }
 
 }  // namespace
@@ -84,12 +157,16 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   const auto consents_before = conversation.consents;
   DropExpired(conversation, now);
   const Phase phase_before = conversation.phase;
+  const std::string queue_before = conversation.handoff ? conversation.handoff->queue : "";
   StepResult result =
       Step(StepContext{*program, now, hooks_, options_.max_steps}, std::move(conversation), event);
   if (result.conversation.phase == Phase::kHandoff && phase_before != Phase::kHandoff &&
       result.conversation.handoff) {
     pending.new_handoff = result.conversation.handoff->queue;
   }
+  pending.outcome.handoff = HandoffUpdateFor(phase_before, event, result.conversation, now,
+                                             options_.transcript_retention);
+  if (!pending.outcome.handoff.close_outcome.empty()) pending.left_queue = queue_before;
   pending.outcome.flow_data_changed = fresh || result.conversation.fields != fields_before ||
                                       result.conversation.consents != consents_before;
   conversation = result.conversation;
@@ -137,6 +214,7 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
       report.consent_decisions.emplace_back(d.notice_id, DecisionName(d.decision));
     }
     if (!batch[i].new_handoff.empty()) report.handoffs.push_back(std::move(batch[i].new_handoff));
+    if (options_.on_handoff) NotifyHandoff(options_.on_handoff, outcomes[i], batch[i].left_queue);
   }
   return report;
 }
@@ -217,6 +295,16 @@ Result<EngineReport> Engine::FireDueTimers() {
 Result<EngineReport> Engine::Act(const AgentAction& action) {
   Result<Conversation> conversation = Load(action.contact);
   if (!conversation) return conversation.error();
+  // Checked before anything is stepped: the interpreter would end the chat instead.
+  if (conversation->phase != Phase::kHandoff) {
+    return Status::FailedPrecondition("the conversation is not with a person");
+  }
+  if (action.kind == AgentAction::Kind::kHandBack) {
+    const dsl::Program* program = ProgramFor(*conversation, nullptr);
+    if (program == nullptr || !program->FindState(action.state)) {
+      return Status::InvalidArgument("the flow has no state '" + action.state + "'");
+    }
+  }
   EngineReport report;
   std::vector<Pending> batch;
   StepInto(*conversation, action, "", batch, report);
@@ -227,7 +315,11 @@ Result<std::size_t> Engine::SweepRetention() {
   Result<std::size_t> erased = store_.EraseExpiredFields(clock_.Now());
   // The sweep raised the revision of every conversation it changed: cached copies are stale.
   if (erased && *erased > 0) cache_.clear();
-  return erased;
+  if (!erased) return erased;
+  // Handed-off chats' transcripts and closed tickets (purpose `support`); no conversation changes.
+  Result<std::size_t> transcripts = store_.EraseExpiredHandoffData(clock_.Now());
+  if (!transcripts) return transcripts.error();
+  return *erased + *transcripts;
 }
 
 }  // namespace consentflow::engine

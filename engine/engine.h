@@ -11,6 +11,7 @@
 // processes may share one store that supports it (see store.h).
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,6 +20,8 @@
 #include "engine/base/clock.h"
 #include "engine/base/result.h"
 #include "engine/flow_registry.h"
+#include "engine/handoff/event_bus.h"
+#include "engine/handoff/transcript.h"
 #include "engine/interpreter.h"
 #include "engine/store/store.h"
 #include "scripting/script_host.h"
@@ -33,6 +36,12 @@ struct EngineOptions {
   // Conversations kept in memory; past this the cache is cleared (they reload from the store).
   std::size_t cache_limit = 100'000;
   int max_steps = 1000;  // see StepContext
+  // How long a handed-off chat's transcript and closed ticket are kept (purpose `support`).
+  Duration transcript_retention = handoff::kDefaultTranscriptRetention;
+  // Called on the engine's thread after a commit, for each ticket it opened or closed and each
+  // customer message it added to a transcript (ticket_id 0: the store assigned it). Must not
+  // block: the console's push (handoff::HandoffEventBus::Publish) goes here.
+  std::function<void(const handoff::HandoffEvent&)> on_handoff;
 };
 
 // What a round of work did, for logs and metrics.
@@ -60,9 +69,12 @@ class Engine {
   Result<EngineReport> ProcessPending();
   // Fires the timers due now.
   Result<EngineReport> FireDueTimers();
-  // An agent acted on a handed-off conversation.
+  // An agent acted on a handed-off conversation. kFailedPrecondition when the contact's
+  // conversation is not handed off, kInvalidArgument when a hand-back names a state its flow
+  // does not have (nothing is committed then).
   Result<EngineReport> Act(const AgentAction& action);
-  // Erases field values past their retention period. Run at start-up and periodically.
+  // Erases field values, and handed-off chats' transcripts, past their retention period. Run
+  // at start-up and periodically.
   Result<std::size_t> SweepRetention();
 
   // Conversations in the cache (for the memory benchmark).
@@ -73,6 +85,7 @@ class Engine {
     EventOutcome outcome;
     std::vector<std::string> flow_errors;
     std::string new_handoff;  // the queue, when this event handed the conversation over
+    std::string left_queue;   // the queue, when this event took the conversation from people
   };
   Result<Conversation> Load(const std::string& contact);
   const dsl::Program* ProgramFor(Conversation& conversation, const InboundMessage* first_message);

@@ -24,11 +24,13 @@ class Reader {
       : root_(root), path_(path), env_(env), base_(fs::path(path).parent_path()) {}
 
   Status Read(ServerConfig& c) {
-    static const std::set<std::string_view> kSections = {"server", "whatsapp", "engine"};
+    static const std::set<std::string_view> kSections = {"server", "whatsapp", "engine", "handoff"};
     for (const auto& [key, node] : root_) {
+      if (key.str() == "queues") continue;  // [[queues]], an array of tables: Queues() reads it
       if (!kSections.contains(key.str()) || !node.is_table()) {
         return Fail(node.source(), "unknown section '" + std::string(key.str()) +
-                                       "'; the sections are [server], [whatsapp] and [engine]");
+                                       "'; the sections are [server], [whatsapp], [engine], "
+                                       "[handoff] and [[queues]]");
       }
     }
     const toml::table* server = Section("server");
@@ -44,6 +46,10 @@ class Reader {
                           "access_token_env", "access_token_file"});
         !s.ok()) return s;
     if (Status s = Known(engine, "engine", {"flows", "database", "batch_size", "cache_limit"}); !s.ok()) {
+      return s;
+    }
+    const toml::table* handoff = Section("handoff");
+    if (Status s = Known(handoff, "handoff", {"transcript_retention_days", "session_hours"}); !s.ok()) {
       return s;
     }
     Status status;
@@ -80,6 +86,10 @@ class Reader {
     take(Path(engine, "database", c.database));
     take(Size(engine, "batch_size", c.batch_size, 1, 100'000));
     take(Size(engine, "cache_limit", c.cache_limit, 0, 100'000'000));
+
+    take(Int(handoff, "transcript_retention_days", c.transcript_retention_days, 1, 3650));
+    take(Int(handoff, "session_hours", c.session_hours, 1, 24 * 30));
+    take(Queues(c.queues));
     return status;
   }
 
@@ -223,6 +233,34 @@ class Reader {
     }
     return FailFile("[whatsapp] needs '" + name + "_env' or '" + name + "_file': where to read the " +
                     name + " from");
+  }
+
+  // [[queues]]: name (required, unique), title, members (agent names).
+  Status Queues(std::vector<QueueConfig>& out) const {
+    const toml::node* node = root_.get("queues");
+    if (node == nullptr) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      return Fail(node->source(), "'queues' must be written as [[queues]] tables with a name, a "
+                                  "title and members");
+    }
+    out.clear();
+    std::set<std::string, std::less<>> names;
+    for (const toml::node& element : *array) {
+      const toml::table* queue = element.as_table();
+      if (Status s = Known(queue, "[queues]", {"name", "title", "members"}); !s.ok()) return s;
+      QueueConfig q;
+      if (Status s = String(queue, "name", q.name); !s.ok()) return s;
+      if (q.name.empty()) return Fail(queue->source(), "a [[queues]] entry needs a 'name'");
+      if (!names.insert(q.name).second) {
+        return Fail(At(queue, "name"), "queue '" + q.name + "' is declared twice");
+      }
+      if (Status s = String(queue, "title", q.title); !s.ok()) return s;
+      if (q.title.empty()) q.title = q.name;
+      if (Status s = Strings(queue, "members", q.members); !s.ok()) return s;
+      out.push_back(std::move(q));
+    }
+    return Status::Ok();
   }
 
   const toml::table& root_;

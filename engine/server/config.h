@@ -17,6 +17,13 @@
 
 namespace consentflow::engine::server {
 
+// A handoff queue agents work from ([[queues]]; docs/handoff.md).
+struct QueueConfig {
+  std::string name;                  // what flows' `handoff NAME` steps name
+  std::string title;                 // what the console shows; the name when not given
+  std::vector<std::string> members;  // agents who work it (besides `agent add --queue`)
+};
+
 struct ServerConfig {
   // [server]
   std::string listen = "127.0.0.1";
@@ -44,6 +51,13 @@ struct ServerConfig {
   std::string database = "consentflow.db";
   std::size_t batch_size = 256;
   std::size_t cache_limit = 100'000;
+
+  // [handoff]
+  int transcript_retention_days = 30;  // purpose `support`: transcripts and closed tickets
+  int session_hours = 12;              // an agent's login lasts this long
+
+  // [[queues]]
+  std::vector<QueueConfig> queues;
 };
 
 // Where secrets come from; the default reads the process environment.

@@ -17,6 +17,9 @@ void Routes::Handle(HttpRequest request, Responder respond) {
     }
     return respond(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render(), {}});
   }
+  if (api_ != nullptr && request.path.starts_with("/api/")) {
+    return api_->Handle(std::move(request), std::move(respond));
+  }
   respond(HttpResponse::Text(404, "not found\n"));
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The server's endpoints: the webhook, /healthz (the process answers), /readyz (it takes
-// traffic: started and not stopping), /metrics (Prometheus text). Everything else is 404, a
-// wrong method 405.
+// traffic: started and not stopping), /metrics (Prometheus text), and everything under /api/
+// to the agent API when one is set (agent_api.h). Everything else is 404, a wrong method 405.
 #include <atomic>
 #include <string>
 
@@ -17,6 +17,9 @@ class Routes final : public HttpHandler {
       : webhook_path_(std::move(webhook_path)), webhook_(webhook), metrics_(metrics) {}
 
   void SetReady(bool ready) { ready_ = ready; }
+  // Paths under /api/ go to `api` (which must outlive the Routes); null: they are 404. Set
+  // before the server starts.
+  void SetAgentApi(HttpHandler* api) { api_ = api; }
   void Handle(HttpRequest request, Responder respond) override;
 
  private:
@@ -24,6 +27,7 @@ class Routes final : public HttpHandler {
   WebhookEndpoint& webhook_;
   Metrics& metrics_;
   std::atomic<bool> ready_{false};
+  HttpHandler* api_ = nullptr;
 };
 
 }  // namespace consentflow::engine::server

@@ -7,6 +7,8 @@
 #include "engine/base/log.h"
 #include "engine/engine.h"
 #include "engine/flow_registry.h"
+#include "engine/server/agent_api.h"
+#include "engine/server/blocking_pool.h"
 #include "engine/server/engine_worker.h"
 #include "engine/server/flow_directory.h"
 #include "engine/server/http_server.h"
@@ -49,11 +51,14 @@ class App final : public ServeApp {
     EngineOptions options;
     options.batch_size = config_.batch_size;
     options.cache_limit = config_.cache_limit;
+    options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
+    options.on_handoff = [this](const handoff::HandoffEvent& event) { events_.Publish(event); };
     engine_ = std::make_unique<Engine>(*store_, flows_, clock_, nullptr, options);
     worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [] {});
     writer_ = std::make_unique<InboxWriter>(*store_, [this](std::size_t) { worker_->Wake(); });
     webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
     routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);
+    if (Status s = StartAgentApi(); !s.ok()) return s;
     HttpServerOptions http;
     http.listen = config_.listen;
     http.port = config_.port;
@@ -73,6 +78,33 @@ class App final : public ServeApp {
   }
 
   uint16_t port() const override { return http_ ? http_->port() : 0; }
+  handoff::HandoffEventBus& handoff_events() override { return events_; }
+
+  // The agent API (agent_api.h) on a connection of its own and a small pool: the engine's
+  // connection is busy with batches, and an I/O thread must not wait for SQLite or Argon2id.
+  // Closing and handing back run on the engine's thread.
+  Status StartAgentApi() {
+    Result<std::unique_ptr<Store>> store =
+        OpenSqliteStore(SqliteOptions{config_.database, 5000, /*durable=*/true});
+    if (!store) return store.error();
+    api_store_ = std::move(*store);
+    api_pool_ = std::make_unique<BlockingPool>(/*threads=*/2, /*max_queued=*/1024);
+    AgentApiOptions options;
+    options.queues = config_.queues;
+    options.session_ttl = std::chrono::hours(config_.session_hours);
+    options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
+    auto run_action = [this](AgentAction action, std::function<void(Status)> done) {
+      worker_->Post([this, action = std::move(action), done = std::move(done)] {
+        Result<EngineReport> report = engine_->Act(action);
+        if (!report) return done(report.error());
+        done(report->handled == 1 ? Status::Ok() : Status::Unavailable("the action did not commit"));
+      });
+    };
+    agent_api_ = std::make_unique<AgentApi>(*api_store_, *api_pool_, clock_, std::move(run_action),
+                                            events_, std::move(options));
+    routes_->SetAgentApi(agent_api_.get());
+    return Status::Ok();
+  }
 
   Status ReloadFlows() override {
     Result<std::vector<dsl::ProgramPtr>> programs = LoadFlowDirectory(config_.flows_dir);
@@ -106,6 +138,7 @@ class App final : public ServeApp {
     stopped_ = true;
     if (routes_) routes_->SetReady(false);
     if (http_) http_->Stop();       // no new requests; those in hand are answered
+    if (api_pool_) api_pool_->Stop();  // the agent API's jobs in hand are done
     if (writer_) writer_->Stop();   // everything acknowledged is durable
     if (worker_) worker_->Stop();   // and what the inbox holds is processed
     Log(LogLevel::kInfo, "server_stopped");
@@ -131,11 +164,15 @@ class App final : public ServeApp {
   SystemClock clock_;
   FlowRegistry flows_;
   Metrics metrics_;
+  handoff::HandoffEventBus events_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<EngineWorker> worker_;
   std::unique_ptr<InboxWriter> writer_;
   std::unique_ptr<WebhookEndpoint> webhook_;
+  std::unique_ptr<Store> api_store_;
+  std::unique_ptr<BlockingPool> api_pool_;
+  std::unique_ptr<AgentApi> agent_api_;
   std::unique_ptr<Routes> routes_;
   std::unique_ptr<HttpServer> http_;
   bool stopped_ = false;

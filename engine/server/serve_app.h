@@ -16,6 +16,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/result.h"
+#include "engine/handoff/event_bus.h"
 #include "engine/server/config.h"
 
 namespace consentflow::engine::server {
@@ -34,6 +35,9 @@ class ServeApp {
   virtual void Stop() = 0;
   // Blocks until SIGTERM or SIGINT (then stops) and reloads on SIGHUP.
   virtual void RunUntilSignalled() = 0;
+  // Where handoff changes are published (tickets, transcript messages): the console's push
+  // (/api/events) subscribes here. docs/handoff.md.
+  virtual handoff::HandoffEventBus& handoff_events() = 0;
 };
 
 }  // namespace consentflow::engine::server

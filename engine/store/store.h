@@ -38,6 +38,10 @@
 #include "engine/consent_decision.h"
 #include "engine/conversation.h"
 #include "engine/event.h"
+#include "engine/handoff/agent.h"
+#include "engine/handoff/audit.h"
+#include "engine/handoff/ticket.h"
+#include "engine/handoff/transcript.h"
 #include "engine/ledger.h"
 #include "engine/outbound.h"
 
@@ -51,6 +55,22 @@ struct PrivacyIncident {
   std::string purpose;
   std::string what;  // "no active consent for purpose 'offer'"; never the value itself
   Timestamp time;
+};
+
+// What an event did to the contact's handoff ticket (docs/handoff.md). The engine fills it from
+// the conversation's phase before and after the event; Commit applies it in the outcome's
+// savepoint, so a ticket exists exactly when the committed conversation is handed off.
+struct HandoffUpdate {
+  // The conversation left Phase::kHandoff (or left it and entered it again, a hand-back to a
+  // state that hands off): the contact's open ticket is closed with this outcome
+  // (handoff::kOutcome*), at `time`, and kept until `keep_until`.
+  std::string close_outcome;
+  // It entered Phase::kHandoff: a ticket is opened from conversation.handoff.
+  bool open = false;
+  // The customer's messages while it stays handed off: appended to the open ticket's transcript.
+  std::vector<handoff::TranscriptEntry> transcript;
+  Timestamp time;
+  Timestamp keep_until;
 };
 
 // Everything one event changed, committed atomically.
@@ -67,6 +87,7 @@ struct EventOutcome {
   std::vector<ConsentDecision> decisions;
   std::vector<OutboundMessage> outbound;
   std::vector<PrivacyIncident> incidents;
+  HandoffUpdate handoff;
 };
 
 // Where an outbox entry stands. The order of the enumerators is the order of progress: a
@@ -249,6 +270,54 @@ class Store {
 
   // ---- handoff queues
   virtual Result<std::vector<QueuedHandoff>> HandoffQueue(std::string_view queue) = 0;
+
+  // ---- handoff tickets (docs/handoff.md). Commit opens and closes them (HandoffUpdate); these
+  // move them between agents. Errors: kNotFound (no such ticket), kConflict (the ticket is not
+  // in the state the call expects: someone else got there first).
+  //
+  // The open tickets of `queue` ("" for every queue), in waiting order (handoff::WaitsBefore).
+  virtual Result<std::vector<handoff::Ticket>> OpenTickets(std::string_view queue) = 0;
+  virtual Result<handoff::Ticket> FindTicket(uint64_t ticket_id) = 0;
+  // Atomic: of any number of concurrent calls for one waiting ticket, exactly one succeeds (one
+  // UPDATE ... WHERE state = 'waiting'); the others get kConflict. Returns the claimed ticket.
+  virtual Result<handoff::Ticket> ClaimTicket(uint64_t ticket_id, std::string_view agent,
+                                              Timestamp now) = 0;
+  // Saves an agent's change to an open ticket (queue, state, agent, claimed_at) if it is still
+  // at `ticket.revision` and open; returns it with the next revision. kConflict otherwise.
+  virtual Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket) = 0;
+  // The ticket's transcript, oldest first, each agent reply with its delivery state.
+  virtual Result<std::vector<handoff::TranscriptEntry>> Transcript(uint64_t ticket_id) = 0;
+  // An agent's reply, in one transaction: if the ticket is claimed by `entry.agent` (kConflict
+  // otherwise) and the contact's 24-hour window is open at `entry.time` (kFailedPrecondition
+  // otherwise), `message` is queued in the outbox and `entry` appended to the transcript with
+  // that outbox entry. Returns the entry as stored.
+  virtual Result<handoff::TranscriptEntry> QueueAgentReply(uint64_t ticket_id,
+                                                           const OutboundMessage& message,
+                                                           handoff::TranscriptEntry entry) = 0;
+
+  // ---- agents, sessions, failed logins
+  // kConflict when the name is taken.
+  virtual Status AddAgent(const handoff::AgentAccount& account) = 0;
+  virtual Result<std::optional<handoff::AgentAccount>> FindAgent(std::string_view name) = 0;
+  virtual Status CreateSession(std::string_view token_digest, std::string_view agent,
+                               Timestamp expires) = 0;
+  // The agent a session token's digest belongs to, while the session has not expired at `now`.
+  virtual Result<std::optional<std::string>> SessionAgent(std::string_view token_digest,
+                                                          Timestamp now) = 0;
+  virtual Status DeleteSession(std::string_view token_digest) = 0;
+  virtual Result<handoff::LoginFailures> LoginFailuresOf(std::string_view key) = 0;
+  virtual Status SetLoginFailures(std::string_view key, const handoff::LoginFailures& record) = 0;
+
+  // ---- audit (append-only)
+  // Returns the entry's id.
+  virtual Result<uint64_t> AppendAudit(const handoff::AuditEntry& entry) = 0;
+  // Entries with id > `after`, oldest first, at most `limit`.
+  virtual Result<std::vector<handoff::AuditEntry>> ReadAudit(uint64_t after, std::size_t limit) = 0;
+
+  // ---- handoff retention
+  // Erases the transcript entries whose expiry is at or before `now`, closed tickets kept past
+  // their `keep_until`, and expired sessions; returns how many transcript entries.
+  virtual Result<std::size_t> EraseExpiredHandoffData(Timestamp now) = 0;
 };
 
 }  // namespace consentflow::engine

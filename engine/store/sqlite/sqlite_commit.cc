@@ -113,6 +113,9 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
     if (Status s = QueueReadReceipt(inbox_contact, outcome.message_id, now); !s.ok()) return s;
   }
   if (Status s = QueueOutbound(outcome.outbound, now); !s.ok()) return s;
+  // Handoff (sqlite_handoff.cc): the contact's ticket opens and closes with the conversation's
+  // handoff in this same savepoint, and the customer's messages to a person join its transcript.
+  if (Status s = ApplyHandoff(outcome); !s.ok()) return s;
   for (const PrivacyIncident& incident : outcome.incidents) {
     if (Status s = InsertIncident(incident); !s.ok()) return s;
   }

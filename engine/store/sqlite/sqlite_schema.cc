@@ -193,6 +193,100 @@ CREATE TABLE closed_windows (
   closed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    {3, "handoff: tickets, transcripts, agents, sessions, failed logins, audit", R"sql(
+-- A chat handed to people (engine/handoff/ticket.h). Opened and closed by Commit in the same
+-- transaction as the conversation entering or leaving the handoff; agents move it between
+-- 'waiting' and 'claimed'. `revision` rises with every change (the optimistic check).
+CREATE TABLE tickets (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  contact    TEXT    NOT NULL,
+  flow_id    TEXT    NOT NULL,
+  queue      TEXT    NOT NULL,
+  priority   INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),
+  note       TEXT    NOT NULL,
+  since      INTEGER NOT NULL,
+  state      TEXT    NOT NULL CHECK (state IN ('waiting', 'claimed', 'closed')),
+  agent      TEXT,
+  claimed_at INTEGER,
+  closed_at  INTEGER,
+  outcome    TEXT    CHECK (outcome IN ('closed', 'handed_back', 'ended')),
+  keep_until INTEGER,
+  purposes   TEXT    NOT NULL,
+  revision   INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+  CHECK ((state = 'claimed') = (agent IS NOT NULL)),
+  CHECK ((state = 'claimed') = (claimed_at IS NOT NULL)),
+  CHECK ((state = 'closed') = (closed_at IS NOT NULL)),
+  CHECK ((state = 'closed') = (outcome IS NOT NULL)),
+  CHECK ((state = 'closed') = (keep_until IS NOT NULL))
+);
+-- At most one open ticket per contact; Commit finds it by contact.
+CREATE UNIQUE INDEX tickets_open_contact ON tickets (contact) WHERE state <> 'closed';
+-- OpenTickets: a queue's open tickets in waiting order.
+CREATE INDEX tickets_open_queue ON tickets (queue, priority DESC, since, id) WHERE state <> 'closed';
+-- EraseExpiredHandoffData.
+CREATE INDEX tickets_keep_until ON tickets (keep_until) WHERE state = 'closed';
+
+-- The customer's messages while a person had the chat and the agents' replies, kept for the
+-- purpose 'support' until `expires` (engine/handoff/transcript.h).
+CREATE TABLE transcripts (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+  author     TEXT    NOT NULL CHECK (author IN ('customer', 'agent')),
+  agent      TEXT,
+  kind       TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  time       INTEGER NOT NULL,
+  expires    INTEGER NOT NULL,
+  message_id TEXT,
+  outbox_id  INTEGER,
+  CHECK ((author = 'agent') = (agent IS NOT NULL))
+);
+CREATE INDEX transcripts_ticket ON transcripts (ticket_id, id);
+CREATE INDEX transcripts_expires ON transcripts (expires);
+
+-- Agent accounts: the Argon2id hash only (engine/handoff/credentials.h); queues a JSON array.
+CREATE TABLE agents (
+  name          TEXT    PRIMARY KEY CHECK (name <> ''),
+  role          TEXT    NOT NULL CHECK (role IN ('agent', 'supervisor')),
+  queues        TEXT    NOT NULL,
+  password_hash TEXT    NOT NULL,
+  created       INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Login sessions by the digest of their token (never the token).
+CREATE TABLE agent_sessions (
+  token_digest TEXT    PRIMARY KEY,
+  agent        TEXT    NOT NULL REFERENCES agents (name) ON DELETE CASCADE,
+  expires      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX agent_sessions_expires ON agent_sessions (expires);
+-- Failed logins per account ('agent:NAME') and per source ('source:ADDRESS').
+CREATE TABLE login_failures (
+  key          TEXT    PRIMARY KEY,
+  failures     INTEGER NOT NULL CHECK (failures >= 0),
+  last_failure INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Who opened which transcript or contact, and who did what to which ticket. Append-only.
+CREATE TABLE audit (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  time      INTEGER NOT NULL,
+  agent     TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  ticket_id INTEGER,
+  contact   TEXT,
+  detail    TEXT    NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Chats handed off before this migration get their ticket now.
+INSERT INTO tickets (contact, flow_id, queue, priority, note, since, state, purposes)
+  SELECT contact, flow_id, handoff_queue, handoff_priority, handoff_note, handoff_since, 'waiting',
+         '[]'
+  FROM conversations WHERE phase = 'handoff';
+)sql"},
 };
 
 int64_t NowMillis() {

@@ -2,8 +2,9 @@
 
 // Internal to engine/store/sqlite/: the Store over one SQLite connection. The class is split
 // over files by concept: sqlite_store.cc (opening, the inbox, loading, timers, outbox,
-// retention, reads), sqlite_commit.cc (committing events' outcomes) and sqlite_contacts.cc
-// (a contact changing number).
+// retention, reads), sqlite_commit.cc (committing events' outcomes), sqlite_contacts.cc
+// (a contact changing number), sqlite_outbox.cc (the outbox), sqlite_handoff.cc (handoff
+// tickets and transcripts) and sqlite_agents.cc (agents, sessions, failed logins, audit).
 
 #include <chrono>
 #include <cstdint>
@@ -63,6 +64,31 @@ class SqliteStore final : public Store {
   Result<std::vector<PrivacyIncident>> ReadIncidents(std::size_t limit) override;
   Result<std::vector<QueuedHandoff>> HandoffQueue(std::string_view queue) override;
 
+  // sqlite_handoff.cc
+  Result<std::vector<handoff::Ticket>> OpenTickets(std::string_view queue) override;
+  Result<handoff::Ticket> FindTicket(uint64_t ticket_id) override;
+  Result<handoff::Ticket> ClaimTicket(uint64_t ticket_id, std::string_view agent,
+                                      Timestamp now) override;
+  Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket) override;
+  Result<std::vector<handoff::TranscriptEntry>> Transcript(uint64_t ticket_id) override;
+  Result<handoff::TranscriptEntry> QueueAgentReply(uint64_t ticket_id,
+                                                   const OutboundMessage& message,
+                                                   handoff::TranscriptEntry entry) override;
+  Result<std::size_t> EraseExpiredHandoffData(Timestamp now) override;
+
+  // sqlite_agents.cc
+  Status AddAgent(const handoff::AgentAccount& account) override;
+  Result<std::optional<handoff::AgentAccount>> FindAgent(std::string_view name) override;
+  Status CreateSession(std::string_view token_digest, std::string_view agent,
+                       Timestamp expires) override;
+  Result<std::optional<std::string>> SessionAgent(std::string_view token_digest,
+                                                  Timestamp now) override;
+  Status DeleteSession(std::string_view token_digest) override;
+  Result<handoff::LoginFailures> LoginFailuresOf(std::string_view key) override;
+  Status SetLoginFailures(std::string_view key, const handoff::LoginFailures& record) override;
+  Result<uint64_t> AppendAudit(const handoff::AuditEntry& entry) override;
+  Result<std::vector<handoff::AuditEntry>> ReadAudit(uint64_t after, std::size_t limit) override;
+
  private:
   // A contact whose pending messages a ClaimPending call handed out. Kept in memory: see
   // sqlite_store.h for why.
@@ -88,6 +114,9 @@ class SqliteStore final : public Store {
   Result<std::optional<OutboxEntry>> FindEntry(uint64_t outbox_id);
   Status CloseWindow(std::string_view contact, Timestamp at);
   Status InsertIncident(const PrivacyIncident& incident);
+  // sqlite_handoff.cc: an outcome's HandoffUpdate (close, open, transcript), inside its savepoint.
+  Status ApplyHandoff(const EventOutcome& outcome);
+  Result<std::optional<handoff::Ticket>> TicketLocked(uint64_t ticket_id);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
   const SystemClock clock_;
