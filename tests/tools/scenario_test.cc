@@ -379,8 +379,8 @@ TEST_F(ScenarioRun, AnUnexpectedFlowErrorFailsAtTheActionThatCausedIt) {
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.failure_line, 5u);
   EXPECT_EQ(r.failure,
-            "expected no flow error, got \"hook 'greet' failed: no result is scripted for hook "
-            "'greet'\"");
+            "expected no flow error, got \"hook 'greet' failed: mini.lua: cannot open hook file: "
+            "No such file or directory\"");
   const TestResult expected =
       Run("test \"t\"\n  customer: hi\n  customer: sure\n  customer: Ada\n"
           "  flow error: hook 'greet' failed...\n  bot: Thanks Ada.\n");

@@ -64,10 +64,11 @@ Status ResumeClock(engine::Store& store, const std::string& contact, ManualClock
 
 Result<scripting::HookResult> ScriptedHooks::Call(const scripting::HookCall& call) {
   const auto it = results_.find(call.hook);
-  if (it == results_.end()) {
-    return Status::NotFound("no result is scripted for hook '" + call.hook + "'");
-  }
-  return it->second;
+  if (it != results_.end()) return it->second;
+  const auto unavailable = unavailable_.find(call.flow_id);
+  if (unavailable != unavailable_.end()) return Status::FailedPrecondition(unavailable->second);
+  if (fallback_ != nullptr) return fallback_->Call(call);
+  return Status::NotFound("no result is scripted for hook '" + call.hook + "'");
 }
 
 Result<std::unique_ptr<Session>> Session::Open(std::vector<dsl::ProgramPtr> flows,
@@ -77,6 +78,12 @@ Result<std::unique_ptr<Session>> Session::Open(std::vector<dsl::ProgramPtr> flow
     Status added = session->registry_.Add(flow);
     if (!added.ok()) return added;
   }
+  session->lua_ = scripting::MakeLuaScriptHost();
+  for (const dsl::ProgramPtr& flow : flows) {
+    Status loaded = session->lua_->LoadFlow(*flow);
+    if (!loaded.ok()) session->hooks_.SetUnavailable(flow->flow_id, loaded.message());
+  }
+  session->hooks_.SetFallback(session->lua_.get());
   session->flows_ = std::move(flows);
   const bool in_memory = options.database == kInMemory || options.database.empty();
   Result<std::unique_ptr<engine::Store>> store = engine::OpenSqliteStore(engine::SqliteOptions{

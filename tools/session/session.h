@@ -20,19 +20,26 @@
 #include "engine/ledger.h"
 #include "engine/outbound.h"
 #include "engine/store/store.h"
+#include "scripting/lua_hooks.h"
 #include "scripting/script_host.h"
 
 namespace consentflow::tools {
 
-// Hook results scripted by the caller (`hook NAME returns "x"`), for flows whose hooks should not
-// run for real in a test. A hook with no scripted result fails, and the flow continues after it.
+// Hook results scripted by the caller (`hook NAME returns "x"`, `--hook NAME=x`), in front of the
+// flows' real hooks: a scripted hook answers as scripted, any other runs in the fallback (the
+// session's Lua runtime). Without a fallback, a hook with no scripted result fails.
 class ScriptedHooks : public scripting::ScriptHost {
  public:
   void Script(const std::string& hook, scripting::HookResult result) { results_[hook] = std::move(result); }
+  void SetFallback(scripting::ScriptHost* fallback) { fallback_ = fallback; }
+  // The hooks file of `flow_id` did not load: its unscripted hooks fail with `why`.
+  void SetUnavailable(const std::string& flow_id, std::string why) { unavailable_[flow_id] = std::move(why); }
   Result<scripting::HookResult> Call(const scripting::HookCall& call) override;
 
  private:
   std::map<std::string, scripting::HookResult> results_;
+  std::map<std::string, std::string> unavailable_;  // flow id -> why its hooks file did not load
+  scripting::ScriptHost* fallback_ = nullptr;
 };
 
 struct SessionOptions {
@@ -42,8 +49,11 @@ struct SessionOptions {
 
 class Session {
  public:
-  // Compiles nothing: `flows` are loaded programs (dsl/loader.h). Errors: a routing conflict
-  // between the flows, or a store that cannot be opened.
+  // Compiles nothing: `flows` are loaded programs (dsl/loader.h). Their hooks files are loaded
+  // into the Lua runtime (relative to each flow's source file), so `call` runs the real hook
+  // unless a result is scripted for it; a hooks file that does not load makes the flow's
+  // unscripted calls fail with the reason. Errors: a routing conflict between the flows, or a
+  // store that cannot be opened.
   static Result<std::unique_ptr<Session>> Open(std::vector<dsl::ProgramPtr> flows,
                                                const SessionOptions& options = {});
 
@@ -80,6 +90,7 @@ class Session {
   engine::FlowRegistry registry_;
   std::unique_ptr<engine::Store> store_;
   ManualClock clock_;
+  std::unique_ptr<scripting::LuaHooks> lua_;
   ScriptedHooks hooks_;
   std::unique_ptr<engine::Engine> engine_;
   std::string contact_;
