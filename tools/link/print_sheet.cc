@@ -58,36 +58,25 @@ std::string EscapeHtml(std::string_view text) {
 }
 
 std::string PrintSheet(std::string_view title, const std::vector<SheetItem>& items) {
-  std::string html =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-      "  <title>" +
-      EscapeHtml(title) + "</title>\n" + kStyle +
-      "</head>\n<body>\n"
-      "<h1>" +
-      EscapeHtml(title) + "</h1>\n<div class=\"sheet\">\n";
+  const std::string heading = EscapeHtml(title);
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n";
+  html += "  <title>" + heading + "</title>\n";
+  html += kStyle;
+  html += "</head>\n<body>\n<h1>" + heading + "</h1>\n<div class=\"sheet\">\n";
   for (const SheetItem& item : items) {
     const std::string side = Millimetres(item.side_mm);
     // As wide as the code, and never narrower than a card that holds a short link readably.
     const std::string width = Millimetres(std::max(kMinCardWidthMm, item.side_mm));
-    html += "  <div class=\"card\" id=\"" + EscapeHtml(item.code) + "\" style=\"width: " + width +
-            "\">\n"
-            "    <img src=\"" +
-            EscapeHtml(item.image) + "\" style=\"width: " + side + "; height: " + side +
-            "\" alt=\"QR code " + EscapeHtml(item.code) +
-            "\">\n"
-            "    <div class=\"label\">" +
-            EscapeHtml(item.label) +
-            "</div>\n"
-            "    <div class=\"text\">" +
-            EscapeHtml(item.text) +
-            "</div>\n"
-            "    <div class=\"link\"><a href=\"" +
-            EscapeHtml(item.url) + "\">" + EscapeHtml(item.url) +
-            "</a></div>\n"
-            "    <div class=\"flow\">flow " +
-            EscapeHtml(item.flow_id) +
-            "</div>\n"
-            "  </div>\n";
+    const std::string code = EscapeHtml(item.code);
+    const std::string url = EscapeHtml(item.url);
+    html += "  <div class=\"card\" id=\"" + code + "\" style=\"width: " + width + "\">\n";
+    html += "    <img src=\"" + EscapeHtml(item.image) + "\" style=\"width: " + side +
+            "; height: " + side + "\" alt=\"QR code " + code + "\">\n";
+    html += "    <div class=\"label\">" + EscapeHtml(item.label) + "</div>\n";
+    html += "    <div class=\"text\">" + EscapeHtml(item.text) + "</div>\n";
+    html += "    <div class=\"link\"><a href=\"" + url + "\">" + url + "</a></div>\n";
+    html += "    <div class=\"flow\">flow " + EscapeHtml(item.flow_id) + "</div>\n";
+    html += "  </div>\n";
   }
   html += "</div>\n</body>\n</html>\n";
   return html;

@@ -43,19 +43,16 @@ Result<std::string> QrSvg(const QrMatrix& matrix, const QrImageOptions& options)
   }
   char side_mm[32];
   std::snprintf(side_mm, sizeof side_mm, "%.2fmm", QrSideMillimetres(matrix, options));
+  const std::string size = std::string(side_mm);
   const std::string side = std::to_string(matrix.size());
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" +
-         std::string(side_mm) + "\" height=\"" + std::string(side_mm) + "\" viewBox=\"0 0 " + side +
-         " " + side +
-         "\" shape-rendering=\"crispEdges\">\n"
-         "<rect width=\"" +
-         side + "\" height=\"" + side +
-         "\" fill=\"#fff\"/>\n"
-         "<path fill=\"#000\" d=\"" +
-         path +
-         "\"/>\n"
-         "</svg>\n";
+  std::string svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + size +
+         "\" height=\"" + size + "\" viewBox=\"0 0 " + side + " " + side +
+         "\" shape-rendering=\"crispEdges\">\n";
+  svg += "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#fff\"/>\n";
+  svg += "<path fill=\"#000\" d=\"" + path + "\"/>\n";
+  svg += "</svg>\n";
+  return svg;
 }
 
 }  // namespace consentflow::link
