@@ -41,8 +41,9 @@ struct LuaLimits {
   uint64_t instruction_limit = 1'000'000;
   // Per call, checked with the instruction budget.
   std::chrono::milliseconds wall_clock{100};
-  // For the top-level code when the module is loaded.
+  // For the top-level code when the module is loaded (once per flow version, not per call).
   uint64_t load_instruction_limit = 10'000'000;
+  std::chrono::milliseconds load_wall_clock{2000};
   std::size_t max_source_bytes = 1 << 20;
   // log(...) per call: lines beyond this are dropped (one line says so), each line is cut here.
   int max_log_lines = 20;

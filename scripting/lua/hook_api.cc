@@ -190,11 +190,7 @@ int LogFunction(lua_State* L) {
     text.append(piece, std::min(length, runtime.limits.max_log_bytes * 4));
     lua_pop(L, 1);
   }
-  std::vector<std::string> secrets = cx->secrets;
-  if (cx->result != nullptr) {
-    for (const auto& [name, value] : cx->result->writes) secrets.push_back(value);
-  }
-  std::string message = Redact(text, std::move(secrets));
+  std::string message = Redact(text, Secrets(*cx));
   CutUtf8(message, runtime.limits.max_log_bytes);
   engine::Log(engine::LogLevel::kInfo, "hook_log",
               {{"flow", runtime.flow_id}, {"version", runtime.version},

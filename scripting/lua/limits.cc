@@ -35,7 +35,7 @@ void CountHook(lua_State* L, lua_Debug* /*ar*/) {
                     static_cast<lua_Integer>(runtime.instruction_limit));
   } else {
     lua_pushfstring(L, "wall-clock limit of %I ms exceeded",
-                    static_cast<lua_Integer>(runtime.limits.wall_clock.count()));
+                    static_cast<lua_Integer>(runtime.wall_clock.count()));
   }
   lua_concat(L, 2);
   lua_error(L);
@@ -48,6 +48,7 @@ void StartLimits(lua_State* L, uint64_t instructions, std::chrono::milliseconds 
   runtime.instruction_limit = instructions;
   runtime.instructions_run = 0;
   runtime.stop = Stop::kNone;
+  runtime.wall_clock = wall_clock;
   runtime.deadline = std::chrono::steady_clock::now() + wall_clock;
   const auto interval =
       static_cast<int>(std::clamp<uint64_t>(instructions, uint64_t{1}, uint64_t{kInterval}));

@@ -111,14 +111,6 @@ std::string RestoreChunkName(std::string message, const std::string& chunk_name)
   return message;
 }
 
-std::vector<std::string> Secrets(const CallContext& cx) {
-  std::vector<std::string> secrets = cx.secrets;
-  if (cx.result != nullptr) {
-    for (const auto& [name, value] : cx.result->writes) secrets.push_back(value);
-  }
-  return secrets;
-}
-
 }  // namespace
 
 Result<std::shared_ptr<HookModule>> HookModule::Load(const std::string& flow_id, int64_t version,
@@ -164,7 +156,7 @@ Result<std::shared_ptr<HookModule>> HookModule::Load(const std::string& flow_id,
   cx.now_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  Status ran = module->Run(cx, limits.load_instruction_limit);
+  Status ran = module->Run(cx, limits.load_instruction_limit, limits.load_wall_clock);
   if (!ran.ok()) return ran;
   module->functions_ = std::move(cx.defined);
   return module;
@@ -179,13 +171,13 @@ Result<HookResult> HookModule::Call(const HookCall& call) {
   cx.hook = call.hook;
   cx.now_seconds =
       std::chrono::duration_cast<std::chrono::seconds>(call.now.time_since_epoch()).count();
-  for (const auto& [name, value] : call.fields) cx.secrets.push_back(value);
-  Status ran = Run(cx, runtime_.limits.instruction_limit);
+  Status ran = Run(cx, runtime_.limits.instruction_limit, runtime_.limits.wall_clock);
   if (!ran.ok()) return ran;
   return result;
 }
 
-Status HookModule::Run(CallContext& cx, uint64_t instruction_limit) {
+Status HookModule::Run(CallContext& cx, uint64_t instruction_limit,
+                       std::chrono::milliseconds wall_clock) {
   lua_State* L = state_.get();
   cx.generation = ++runtime_.generation;
   runtime_.call = &cx;
@@ -193,7 +185,7 @@ Status HookModule::Run(CallContext& cx, uint64_t instruction_limit) {
   lua_settop(L, 0);
   lua_pushcfunction(L, &MessageHandler);
   lua_pushcfunction(L, &RunProtected);
-  StartLimits(L, instruction_limit, runtime_.limits.wall_clock);
+  StartLimits(L, instruction_limit, wall_clock);
   const int status = lua_pcall(L, 0, 0, 1);
   StopLimits(L);
   Status result = status == LUA_OK ? Status::Ok() : Failure(status, cx);
@@ -228,8 +220,8 @@ Status HookModule::Failure(int lua_status, const CallContext& cx) {
     message = where + ": instruction budget of " + std::to_string(runtime_.instruction_limit) +
               " exceeded (an endless loop?)";
   } else if (runtime_.stop == Stop::kWallClock) {
-    message = where + ": wall-clock limit of " +
-              std::to_string(runtime_.limits.wall_clock.count()) + " ms exceeded";
+    message = where + ": wall-clock limit of " + std::to_string(runtime_.wall_clock.count()) +
+              " ms exceeded";
   } else {
     limit = false;
     switch (lua_type(L, -1)) {

@@ -13,6 +13,7 @@
 // the environment is dropped. The compiled code is shared and never changes; the library the
 // environment reads through is read-only.
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,7 +46,7 @@ class HookModule {
   HookModule() = default;
   // Runs the top-level chunk in a fresh environment and, for a call, the hook; `cx` is the call
   // (or the load). Returns OK or the failure as the Status the caller reports.
-  Status Run(CallContext& cx, uint64_t instruction_limit);
+  Status Run(CallContext& cx, uint64_t instruction_limit, std::chrono::milliseconds wall_clock);
   Status Failure(int lua_status, const CallContext& cx);
 
   std::mutex mutex_;  // one call at a time per state

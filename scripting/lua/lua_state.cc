@@ -34,6 +34,17 @@ LuaStatePtr NewLuaState(Runtime* runtime) {
   return state;
 }
 
+std::vector<std::string> Secrets(const CallContext& cx) {
+  std::vector<std::string> secrets;
+  if (cx.call != nullptr) {
+    for (const auto& [name, value] : cx.call->fields) secrets.push_back(value);
+  }
+  if (cx.result != nullptr) {
+    for (const auto& [name, value] : cx.result->writes) secrets.push_back(value);
+  }
+  return secrets;
+}
+
 std::string WhereLua(lua_State* L, int level, const std::string& chunk_name) {
   std::string innermost;
   lua_Debug ar;

@@ -32,7 +32,6 @@ struct CallContext {
   HookResult* result = nullptr;    // null while loading
   std::string hook;                // "" while loading
   int64_t now_seconds = 0;         // os.time()
-  std::vector<std::string> secrets;  // field values to redact from logs and errors
   int log_lines = 0;
   std::string where;  // "file:line" of the innermost Lua frame when an error was raised
   uint64_t generation = 0;  // ctx objects of an older call refuse to work
@@ -50,12 +49,16 @@ struct Runtime {
 
   uint64_t instruction_limit = 0;
   uint64_t instructions_run = 0;
+  std::chrono::milliseconds wall_clock{0};
   std::chrono::steady_clock::time_point deadline;
   Stop stop = Stop::kNone;
 
   CallContext* call = nullptr;
   uint64_t generation = 0;
 };
+
+// The values to redact from what a call logs or raises: its fields' values and what it wrote.
+std::vector<std::string> Secrets(const CallContext& cx);
 
 inline Runtime& RuntimeOf(lua_State* L) { return **static_cast<Runtime**>(lua_getextraspace(L)); }
 

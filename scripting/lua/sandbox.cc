@@ -53,6 +53,7 @@ int ProxyLen(lua_State* L) {
 // by default in the running call's environment rather than the state's real globals.
 int SafeLoad(lua_State* L) {
   luaL_checktype(L, 1, LUA_TSTRING);
+  const bool env_given = lua_gettop(L) >= 4;  // an explicit nil is an empty environment, as in Lua
   const char* name = luaL_optstring(L, 2, "=(load)");
   const char* mode = luaL_optstring(L, 3, "t");
   if (mode[0] != 't' || mode[1] != '\0') {
@@ -62,7 +63,7 @@ int SafeLoad(lua_State* L) {
   lua_pushvalue(L, 1);
   lua_pushstring(L, name);
   lua_pushliteral(L, "t");
-  if (lua_gettop(L) >= 4 && !lua_isnone(L, 4)) {
+  if (env_given) {
     lua_pushvalue(L, 4);
   } else {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kCurrentEnvironmentKey);

@@ -185,6 +185,19 @@ function score(ctx) return band(tonumber(ctx.fields.budget)) .. fmt("%03d", 7) e
   EXPECT_EQ(Outcome("score"), "hot007");
 }
 
+TEST_F(LuaHooksTest, LoadRunsTextInTheCallsEnvironment) {
+  ASSERT_TRUE(Load(R"lua(
+function run(ctx)
+  local f = assert(load("made_by_load = string.upper('a') return made_by_load"))
+  local empty = assert(load("return string", "=(empty)", "t", {}))
+  return f() .. tostring(made_by_load) .. tostring(empty())
+end
+function later(ctx) return tostring(made_by_load) end
+)lua").ok());
+  EXPECT_EQ(Outcome("run"), "AAnil");
+  EXPECT_EQ(Outcome("later"), "nil");
+}
+
 TEST_F(LuaHooksTest, ACallOfAFlowWhoseHooksAreNotLoadedSaysWhatToDo) {
   host_ = MakeLuaScriptHost();
   const Result<HookResult> r = host_->Call(CallOf("score"));
