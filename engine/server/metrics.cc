@@ -75,8 +75,14 @@ void Metrics::OutboxState(std::size_t depth, double oldest_age_seconds) {
   f_->outbox_age.Set(oldest_age_seconds);
 }
 
-void Metrics::Send(std::string_view result, int error_code) {
-  f_->sends.Add({{"result", std::string(result)}, {"code", std::to_string(error_code)}}).Increment();
+void Metrics::Send(std::string_view result, int error_code, uint64_t count) {
+  f_->sends.Add({{"result", std::string(result)}, {"code", std::to_string(error_code)}})
+      .Increment(static_cast<double>(count));
+}
+
+void Metrics::AddCollector(std::function<void(Metrics&)> collect) {
+  std::lock_guard lock(collectors_mu_);
+  collectors_.push_back(std::move(collect));
 }
 
 void Metrics::ConsentDecision(std::string_view notice, std::string_view decision) {
@@ -87,7 +93,11 @@ void Metrics::Handoff(std::string_view queue) {
   f_->handoffs.Add({{"queue", std::string(queue)}}).Increment();
 }
 
-std::string Metrics::Render() const {
+std::string Metrics::Render() {
+  {
+    std::lock_guard lock(collectors_mu_);
+    for (const auto& collect : collectors_) collect(*this);
+  }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, f_->registry->Collect());
   return out.str();

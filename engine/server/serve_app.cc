@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <future>
+#include <mutex>
 #include <pthread.h>
 
 #include "engine/base/log.h"
@@ -17,6 +18,8 @@
 #include "engine/server/routes.h"
 #include "engine/server/webhook_endpoint.h"
 #include "engine/store/sqlite/sqlite_store.h"
+#include "engine/whatsapp/outbox_sender.h"
+#include "scripting/lua_hooks.h"
 
 namespace consentflow::engine::server {
 namespace {
@@ -38,7 +41,9 @@ class App final : public ServeApp {
   Status Init() {
     Result<std::vector<dsl::ProgramPtr>> programs = LoadFlowDirectory(config_.flows_dir);
     if (!programs) return programs.error();
+    hooks_ = scripting::MakeLuaScriptHost();
     for (dsl::ProgramPtr& program : *programs) {
+      if (Status s = hooks_->LoadFlow(*program); !s.ok()) return s;
       if (Status s = flows_.Add(std::move(program)); !s.ok()) return s;
     }
     Result<std::unique_ptr<Store>> store = OpenSqliteStore(
@@ -53,8 +58,12 @@ class App final : public ServeApp {
     options.cache_limit = config_.cache_limit;
     options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
     options.on_handoff = [this](const handoff::HandoffEvent& event) { events_.Publish(event); };
-    engine_ = std::make_unique<Engine>(*store_, flows_, clock_, nullptr, options);
-    worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [] {});
+    engine_ = std::make_unique<Engine>(*store_, flows_, clock_, hooks_.get(), options);
+    if (Status s = StartSender(); !s.ok()) return s;
+    worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [this] {
+      if (sender_) sender_->Wake();
+    });
+    metrics_.AddCollector([this](Metrics& metrics) { CollectSenderMetrics(metrics); });
     writer_ = std::make_unique<InboxWriter>(*store_, [this](std::size_t) { worker_->Wake(); });
     webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
     routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);
@@ -78,6 +87,57 @@ class App final : public ServeApp {
   }
 
   uint16_t port() const override { return http_ ? http_->port() : 0; }
+
+  // Replies go out through the Graph API from the first business number (several numbers per
+  // server are configured, but replies do not yet pick the number the contact wrote to).
+  // Without a number there is nothing to send from: replies wait in the outbox.
+  Status StartSender() {
+    if (config_.phone_number_ids.empty()) {
+      Log(LogLevel::kWarning, "sender_off", {{"reason", "no [whatsapp] phone_number_ids"}});
+      return Status::Ok();
+    }
+    whatsapp::GraphClientOptions client;
+    client.base_url = config_.graph_base_url;
+    client.api_version = config_.graph_version;
+    client.phone_number_id = config_.phone_number_ids.front();
+    client.access_token = config_.access_token;
+    whatsapp::OutboxSenderOptions options;
+    options.number_per_second = config_.messages_per_second;
+    options.number_burst = config_.messages_per_second;
+    options.contact_tag_key = config_.app_secret;
+    Result<std::unique_ptr<whatsapp::OutboxSender>> sender =
+        whatsapp::OutboxSender::Start(*store_, clock_, client, options);
+    if (!sender) return sender.error();
+    sender_ = std::move(*sender);
+    return Status::Ok();
+  }
+
+  // The sender counts totals; /metrics counters take what was added since the last look.
+  void CollectSenderMetrics(Metrics& metrics) {
+    std::lock_guard lock(metrics_mu_);
+    if (store_) {
+      Result<OutboxBacklog> backlog = store_->Backlog();
+      if (backlog) {
+        const double age = backlog->oldest
+            ? std::chrono::duration<double>(clock_.Now() - *backlog->oldest).count() : 0.0;
+        metrics.OutboxState(backlog->pending, age);
+      }
+    }
+    if (!sender_) return;
+    const whatsapp::OutboxSenderCounters now = sender_->Counters();
+    auto add = [&](const char* result, int code, uint64_t total, uint64_t before) {
+      if (total > before) metrics.Send(result, code, total - before);
+    };
+    add("accepted", 0, now.accepted, sent_before_.accepted);
+    add("receipt", 0, now.receipts, sent_before_.receipts);
+    add("retried", 0, now.retried, sent_before_.retried);
+    add("outside_window", 0, now.outside_window, sent_before_.outside_window);
+    for (const auto& [code, total] : now.errors_by_code) {
+      const auto before = sent_before_.errors_by_code.find(code);
+      add("error", code, total, before == sent_before_.errors_by_code.end() ? 0 : before->second);
+    }
+    sent_before_ = now;
+  }
   handoff::HandoffEventBus& handoff_events() override { return events_; }
 
   // The agent API (agent_api.h) on a connection of its own and a small pool: the engine's
@@ -120,6 +180,10 @@ class App final : public ServeApp {
       Status status;
       for (dsl::ProgramPtr& program : programs) {
         if (flows_.Find(program->flow_id, program->version) != nullptr) continue;  // unchanged
+        if (Status s = hooks_->LoadFlow(*program); !s.ok()) {
+          if (status.ok()) status = s;
+          continue;
+        }
         if (Status s = flows_.Add(std::move(program)); !s.ok()) {
           if (status.ok()) status = s;
           continue;
@@ -141,6 +205,7 @@ class App final : public ServeApp {
     if (api_pool_) api_pool_->Stop();  // the agent API's jobs in hand are done
     if (writer_) writer_->Stop();   // everything acknowledged is durable
     if (worker_) worker_->Stop();   // and what the inbox holds is processed
+    if (sender_) sender_->Stop();   // and the replies in flight are recorded
     Log(LogLevel::kInfo, "server_stopped");
   }
 
@@ -165,7 +230,11 @@ class App final : public ServeApp {
   FlowRegistry flows_;
   Metrics metrics_;
   handoff::HandoffEventBus events_;
+  std::unique_ptr<scripting::LuaHooks> hooks_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<whatsapp::OutboxSender> sender_;
+  std::mutex metrics_mu_;
+  whatsapp::OutboxSenderCounters sent_before_;  // guarded by metrics_mu_
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<EngineWorker> worker_;
   std::unique_ptr<InboxWriter> writer_;
