@@ -169,6 +169,7 @@ int LogFunction(lua_State* L) {
   Runtime& runtime = RuntimeOf(L);
   CallContext* cx = runtime.call;
   if (cx == nullptr) return 0;
+  if (cx->log_lines > runtime.limits.max_log_lines) return 0;  // dropped, and said so once
   const std::string where = WhereLua(L, 1, runtime.chunk_name);
   if (cx->log_lines >= runtime.limits.max_log_lines) {
     if (cx->log_lines++ == runtime.limits.max_log_lines) {
