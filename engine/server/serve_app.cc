@@ -156,10 +156,15 @@ class App final : public ServeApp {
     auto run_action = [this](AgentAction action, std::function<void(Status)> done) {
       worker_->Post([this, action = std::move(action), done = std::move(done)] {
         Result<EngineReport> report = engine_->Act(action);
+        if (report && sender_) sender_->Wake();  // a hand-back's replies
         if (!report) return done(report.error());
         done(report->handled == 1 ? Status::Ok() : Status::Unavailable("the action did not commit"));
       });
     };
+    // An agent's reply is in the outbox: the sender need not wait for its next look.
+    events_.Subscribe([this](const handoff::HandoffEvent& e) {
+      if (e.kind == handoff::HandoffEvent::Kind::kMessage && !e.agent.empty() && sender_) sender_->Wake();
+    });
     agent_api_ = std::make_unique<AgentApi>(*api_store_, *api_pool_, clock_, std::move(run_action),
                                             events_, std::move(options));
     routes_->SetAgentApi(agent_api_.get());
