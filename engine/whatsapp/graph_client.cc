@@ -103,6 +103,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Close() {
+    if (!plain_ && !tls_) return;  // never connected
     beast::error_code ignored;
     Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     Lowest().socket().close(ignored);
@@ -137,11 +138,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void DoResolve() {
     Reset();
-    // The resolver has no deadline of its own: a timer cancels it.
+    // The resolver has no deadline of its own: a timer cancels it. The attempt number keeps a
+    // timer of an earlier attempt, already due when it was cancelled, from touching this one.
     timed_out_ = false;
     timer_.expires_after(options_.connect_timeout);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;
+    timer_.async_wait([self = shared_from_this(), attempt = ++attempt_](beast::error_code ec) {
+      if (ec || attempt != self->attempt_) return;
       self->timed_out_ = true;
       self->resolver_.cancel();
     });
@@ -151,6 +153,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnResolve(beast::error_code ec, tcp::resolver::results_type results) {
     timer_.cancel();
+    ++attempt_;
     if (timed_out_) return Fail("resolve", beast::error::timeout);
     if (ec) return Fail("resolve", ec);
     Lowest().expires_after(options_.connect_timeout);
@@ -249,6 +252,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool connected_ = false;
   bool reused_ = false;
   bool timed_out_ = false;
+  uint64_t attempt_ = 0;  // resolves started
 };
 
 class BeastGraphClient final : public GraphClient {

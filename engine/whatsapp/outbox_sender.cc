@@ -118,8 +118,8 @@ class OutboxSender::Impl {
         window = windows.emplace(contact, *read).first;
       }
       if (!window->second.OpenAt(now)) {
-        Fail(entry, SendError{0, kOutsideWindow}, now);
         Count([](OutboxSenderCounters& c) { ++c.outside_window; });
+        Fail(entry, SendError{0, kOutsideWindow}, now);
         return true;
       }
       contact_bucket = &ContactBucket(contact, now);
@@ -164,8 +164,8 @@ class OutboxSender::Impl {
         receipt ? Result<std::string>(ReadReceiptBody(entry.receipt_for)) : MessageRequestBody(entry.message);
     if (!body) {
       // Nothing the API could accept: fail it now rather than send a request that must fail.
-      Fail(entry, SendError{0, body.error().message()}, now);
       Count([](OutboxSenderCounters& c) { ++c.failed; });
+      Fail(entry, SendError{0, body.error().message()}, now);
       return;
     }
     in_flight_.insert(entry.id);
@@ -257,6 +257,8 @@ class OutboxSender::Impl {
          {"contact", tag}});
   }
 
+  // Counted before the store records the outcome, so whoever sees the outcome in the store
+  // also sees it counted.
   template <typename F>
   void Count(F&& change) {
     std::lock_guard lock(counters_mu_);

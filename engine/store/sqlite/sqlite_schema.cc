@@ -379,7 +379,9 @@ Result<int64_t> SchemaVersion(Db& db) {
   return *row ? query->ColumnInt64(0) : int64_t{0};
 }
 
-Status Migrate(Db& db) {
+Status Migrate(Db& db) { return MigrateTo(db, LatestSchemaVersion()); }
+
+Status MigrateTo(Db& db, int64_t version) {
   // The one table that exists before any migration: it says which of them ran.
   if (Status status =
           db.Exec("CREATE TABLE IF NOT EXISTS schema_version ("
@@ -396,7 +398,7 @@ Status Migrate(Db& db) {
                                       "; upgrade consentflow");
   }
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= *current) continue;
+    if (migration.version <= *current || migration.version > version) continue;
     if (Status status = ApplyMigration(db, migration); !status.ok()) return status;
   }
   return Status::Ok();

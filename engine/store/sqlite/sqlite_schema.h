@@ -30,5 +30,8 @@ Result<int64_t> SchemaVersion(Db& db);
 // Applies every migration newer than the database, in order, each in its own transaction.
 // kFailedPrecondition when the database is newer than this program.
 Status Migrate(Db& db);
+// The same, stopping after migration `version`: tests build a database as an older program
+// left it, to check what the later migrations do with it.
+Status MigrateTo(Db& db, int64_t version);
 
 }  // namespace consentflow::engine::sqlite

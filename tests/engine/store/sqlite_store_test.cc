@@ -108,18 +108,13 @@ TEST_F(SqliteStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateAgain) {
             std::to_string(sqlite::LatestSchemaVersion()));
 }
 
-// A database written by schema version 1 (only the tables migration 2 touches): its outbox
-// keeps every entry, sent ones as accepted, and AUTOINCREMENT's high-water mark.
+// A database written by schema version 1: its outbox keeps every entry, sent ones as accepted,
+// and AUTOINCREMENT's high-water mark.
 TEST_F(SqliteStoreTest, MigrationTwoKeepsTheOutboxOfAVersionOneDatabase) {
   {
     Db raw = Raw();
+    ASSERT_TRUE(sqlite::MigrateTo(raw, 1).ok());
     ASSERT_TRUE(raw.Exec(R"sql(
-CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL);
-INSERT INTO schema_version VALUES (1, 'create the store', 0);
-CREATE TABLE inbox (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, contact TEXT NOT NULL,
-  sent INTEGER NOT NULL, payload TEXT, processed INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message TEXT,
-  queued INTEGER NOT NULL, sent_wamid TEXT, sent_at INTEGER);
 INSERT INTO outbox VALUES (1, 'A', NULL, 10, 'wamid.sent', 11);
 INSERT INTO outbox VALUES (2, 'A', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 12, NULL, NULL);
 INSERT INTO outbox VALUES (7, 'B', NULL, 13, 'wamid.pruned', 14);
