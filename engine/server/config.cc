@@ -77,7 +77,7 @@ class Reader {
                                                  "http:// for a local stand-in)"));
     }
     take(String(whatsapp, "graph_version", c.graph_version));
-    take(Double(whatsapp, "messages_per_second", c.messages_per_second, 0.01, 10'000));
+    take(Double(whatsapp, "messages_per_second", c.messages_per_second, 0.01, 1'000'000));
     take(Secret(whatsapp, "verify_token", c.verify_token));
     take(Secret(whatsapp, "app_secret", c.app_secret));
     take(Secret(whatsapp, "access_token", c.access_token));
