@@ -185,6 +185,15 @@ class Harness {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(db_.string().c_str(), &db), SQLITE_OK);
     sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    // What a customer wrote to a person during a handoff is kept on purpose: the transcript
+    // (purpose `support`, erased at its expiry; docs/handoff.md).
+    sqlite3_exec(
+        db, "SELECT text FROM transcripts",
+        [](void* out, int, char** values, char**) {
+          if (values[0] != nullptr) static_cast<std::set<std::string>*>(out)->insert(values[0]);
+          return 0;
+        },
+        &stored, nullptr);
     sqlite3_close(db);
     std::string bytes = ReadFile(db_);
     if (fs::exists(db_.string() + "-wal")) bytes += ReadFile(db_.string() + "-wal");

@@ -98,9 +98,48 @@ TEST(ServerConfig, WrongSettingsSayWhereAndWhat) {
   EXPECT_EQ(Error(std::string("[server]\nwebhook_path = \"webhook\"\n") + kSecrets),
             "/etc/cf/server.toml:2:16: 'webhook_path' must start with '/'");
   EXPECT_EQ(Error(std::string("[sever]\n") + kSecrets),
-            "/etc/cf/server.toml:1:1: unknown section 'sever'; the sections are [server], [whatsapp] and [engine]");
+            "/etc/cf/server.toml:1:1: unknown section 'sever'; the sections are [server], [whatsapp], "
+            "[engine], [handoff] and [[queues]]");
   EXPECT_EQ(Error(std::string(kSecrets) + "graph_base_url = \"ftp://x\"\n"),
             "/etc/cf/server.toml:5:18: 'graph_base_url' must start with https:// (or http:// for a local stand-in)");
+}
+
+TEST(ServerConfig, HandoffSettingsAndQueues) {
+  Result<ServerConfig> defaults = Parse(kSecrets);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->transcript_retention_days, 30);
+  EXPECT_EQ(defaults->session_hours, 12);
+  EXPECT_TRUE(defaults->queues.empty());
+  Result<ServerConfig> config = Parse(std::string(kSecrets) +
+                                      "[handoff]\ntranscript_retention_days = 14\nsession_hours = 8\n"
+                                      "[[queues]]\nname = \"support\"\ntitle = \"Customer support\"\n"
+                                      "members = [\"ann\", \"cat\"]\n"
+                                      "[[queues]]\nname = \"sales\"\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->transcript_retention_days, 14);
+  EXPECT_EQ(config->session_hours, 8);
+  ASSERT_EQ(config->queues.size(), 2u);
+  EXPECT_EQ(config->queues[0].name, "support");
+  EXPECT_EQ(config->queues[0].title, "Customer support");
+  EXPECT_EQ(config->queues[0].members, (std::vector<std::string>{"ann", "cat"}));
+  EXPECT_EQ(config->queues[1].title, "sales") << "the name when no title is given";
+  EXPECT_TRUE(config->queues[1].members.empty());
+}
+
+TEST(ServerConfig, WrongQueuesSayWhereAndWhat) {
+  EXPECT_EQ(Error(std::string(kSecrets) + "[[queues]]\ntitle = \"No name\"\n"),
+            "/etc/cf/server.toml:5:1: a [[queues]] entry needs a 'name'");
+  EXPECT_EQ(Error(std::string(kSecrets) + "[[queues]]\nname = \"a\"\n[[queues]]\nname = \"a\"\n"),
+            "/etc/cf/server.toml:8:8: queue 'a' is declared twice");
+  EXPECT_EQ(Error(std::string(kSecrets) + "[[queues]]\nname = \"a\"\nmembrs = []\n"),
+            "/etc/cf/server.toml:7:10: unknown setting 'membrs' in [[queues]]");
+  EXPECT_EQ(Error("queues = [\"a\"]\n" + std::string(kSecrets)),
+            "/etc/cf/server.toml:1:10: 'queues' must be written as [[queues]] tables with a name, a "
+            "title and members");
+  EXPECT_EQ(Error(std::string(kSecrets) + "[handoff]\nsession_hours = 0\n"),
+            "/etc/cf/server.toml:6:17: 'session_hours' must be from 1 to 720, not 0");
+  EXPECT_EQ(Error(std::string(kSecrets) + "[handoff]\nretention = 3\n"),
+            "/etc/cf/server.toml:6:13: unknown setting 'retention' in [handoff]");
 }
 
 TEST(ServerConfig, SyntaxErrorsHaveALineAndColumn) {

@@ -16,6 +16,7 @@ void AddFmtCommand(CLI::App& app, int& exit_code);
 void AddChatCommand(CLI::App& app, int& exit_code);
 void AddTestCommand(CLI::App& app, int& exit_code);
 void AddLedgerCommand(CLI::App& app, int& exit_code);
+void AddAgentCommand(CLI::App& app, int& exit_code);
 void AddLinkCommand(CLI::App& app, int& exit_code);
 void AddLinksCommand(CLI::App& app, int& exit_code);
 
