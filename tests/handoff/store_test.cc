@@ -246,6 +246,27 @@ TEST_F(HandoffStoreTest, AWithdrawalDuringTheHandoffEndsTheTicket) {
   EXPECT_TRUE(store_->Transcript(id)->empty()) << "the withdrawal itself is not kept";
 }
 
+TEST_F(HandoffStoreTest, TheTicketFollowsAContactWhoChangesNumber) {
+  const uint64_t id = HandOff("c1");
+  InboundMessage change;
+  change.id = "wamid.change";
+  change.contact = "c1";
+  change.time = clock_.Now();
+  change.kind = MessageKind::kContactChange;
+  change.text = "c9";
+  ASSERT_TRUE(engine_->Receive(change));
+  ASSERT_TRUE(engine_->ProcessPending());
+  Send("c9", "New number, same problem");
+  Result<Ticket> t = store_->FindTicket(id);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->contact, "c9");
+  EXPECT_TRUE(t->open());
+  Result<std::vector<TranscriptEntry>> transcript = store_->Transcript(id);
+  ASSERT_TRUE(transcript);
+  ASSERT_EQ(transcript->size(), 1u);
+  EXPECT_EQ(transcript->front().text, "New number, same problem");
+}
+
 TEST_F(HandoffStoreTest, TranscriptsAndClosedTicketsAreErasedWhenTheirTimeIsUp) {
   const uint64_t id = HandOff("c1");
   Send("c1", "My order is late");
