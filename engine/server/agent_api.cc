@@ -438,14 +438,14 @@ class AgentApi::Impl {
     if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kClaim); !v.allowed()) return FromVerdict(v);
     Result<Ticket> claimed = store_.ClaimTicket(ticket.id, actor.name, clock_.Now());
     if (!claimed) return FromStatus(claimed.error());
-    return Changed(*claimed, actor, TicketAction::kClaim, "");
+    return Changed(*claimed);
   }
 
   HttpResponse Release(const Ticket& ticket, const AgentProfile& actor) {
     if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kRelease); !v.allowed()) return FromVerdict(v);
-    Result<Ticket> saved = store_.UpdateTicket(handoff::Released(ticket));
+    Result<Ticket> saved = store_.UpdateTicket(handoff::Released(ticket), Audited(actor, TicketAction::kRelease, ""));
     if (!saved) return FromStatus(saved.error());
-    return Changed(*saved, actor, TicketAction::kRelease, "");
+    return Changed(*saved);
   }
 
   HttpResponse Transfer(const Ticket& ticket, const AgentProfile& actor, const json& body) {
@@ -469,9 +469,9 @@ class AgentApi::Impl {
       next = handoff::TransferredToAgent(ticket, agent, clock_.Now());
       detail = "agent=" + agent;
     }
-    Result<Ticket> saved = store_.UpdateTicket(next);
+    Result<Ticket> saved = store_.UpdateTicket(next, Audited(actor, TicketAction::kTransfer, detail));
     if (!saved) return FromStatus(saved.error());
-    return Changed(*saved, actor, TicketAction::kTransfer, detail);
+    return Changed(*saved);
   }
 
   HttpResponse Reply(const Ticket& ticket, const AgentProfile& actor, const json& body) {
@@ -496,8 +496,6 @@ class AgentApi::Impl {
       }
       return FromStatus(queued.error());
     }
-    (void)store_.AppendAudit({0, now, actor.name, handoff::TicketActionName(TicketAction::kReply), ticket.id,
-                              ticket.contact, ""});
     events_.Publish({handoff::HandoffEvent::Kind::kMessage, ticket.id, ticket.contact, ticket.queue,
                      queued->delivery, actor.name});
     return JsonResponse(202, json{{"message", EntryJson(*queued)}, {"outbox_id", queued->outbox_id.value_or(0)}});
@@ -533,11 +531,14 @@ class AgentApi::Impl {
     });
   }
 
-  // Audits and announces an agent's change to a ticket, and answers with it.
-  HttpResponse Changed(const Ticket& ticket, const AgentProfile& actor, TicketAction action,
-                       const std::string& detail) {
-    (void)store_.AppendAudit(
-        {0, clock_.Now(), actor.name, handoff::TicketActionName(action), ticket.id, ticket.contact, detail});
+  // The audit entry of an agent's change (the store fills in the ticket and contact and writes
+  // it in the change's transaction).
+  handoff::AuditEntry Audited(const AgentProfile& actor, TicketAction action, const std::string& detail) const {
+    return {0, clock_.Now(), actor.name, handoff::TicketActionName(action), 0, "", detail};
+  }
+
+  // Announces an agent's change to a ticket, and answers with it.
+  HttpResponse Changed(const Ticket& ticket) {
     events_.Publish({handoff::HandoffEvent::Kind::kTicketChanged, ticket.id, ticket.contact, ticket.queue,
                      handoff::TicketStateName(ticket.state), ticket.agent});
     return JsonResponse(200, json{{"ticket", TicketJson(ticket)}});

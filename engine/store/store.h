@@ -280,17 +280,20 @@ class Store {
   virtual Result<handoff::Ticket> FindTicket(uint64_t ticket_id) = 0;
   // Atomic: of any number of concurrent calls for one waiting ticket, exactly one succeeds (one
   // UPDATE ... WHERE state = 'waiting'); the others get kConflict. Returns the claimed ticket.
+  // The audit entry ("claim" by `agent`) is written in the same transaction.
   virtual Result<handoff::Ticket> ClaimTicket(uint64_t ticket_id, std::string_view agent,
                                               Timestamp now) = 0;
   // Saves an agent's change to an open ticket (queue, state, agent, claimed_at) if it is still
   // at `ticket.revision` and open; returns it with the next revision. kConflict otherwise.
-  virtual Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket) = 0;
+  // `audit` (its ticket and contact filled in here) is written in the same transaction.
+  virtual Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket,
+                                               const handoff::AuditEntry& audit) = 0;
   // The ticket's transcript, oldest first, each agent reply with its delivery state.
   virtual Result<std::vector<handoff::TranscriptEntry>> Transcript(uint64_t ticket_id) = 0;
   // An agent's reply, in one transaction: if the ticket is claimed by `entry.agent` (kConflict
   // otherwise) and the contact's 24-hour window is open at `entry.time` (kFailedPrecondition
   // otherwise), `message` is queued in the outbox and `entry` appended to the transcript with
-  // that outbox entry. Returns the entry as stored.
+  // that outbox entry, with the audit entry "reply". Returns the entry as stored.
   virtual Result<handoff::TranscriptEntry> QueueAgentReply(uint64_t ticket_id,
                                                            const OutboundMessage& message,
                                                            handoff::TranscriptEntry entry) = 0;

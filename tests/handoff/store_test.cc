@@ -24,6 +24,7 @@ class HandoffStoreTest : public EngineFixture {
     EXPECT_TRUE(t) << t.error().message();
     return t ? *t : Ticket{};
   }
+  AuditEntry Audit(const std::string& action) { return {0, clock_.Now(), "ann", action, 0, "", ""}; }
   Result<TranscriptEntry> Reply(uint64_t id, const std::string& agent, const std::string& text) {
     OutboundMessage m;
     m.body = text;
@@ -130,23 +131,32 @@ TEST_F(HandoffStoreTest, ConcurrentClaimsFromManyConnectionsExactlyOneWins) {
 TEST_F(HandoffStoreTest, AnUpdateFromAStaleCopyIsRefused) {
   const uint64_t id = HandOff("c1");
   const Ticket claimed = Claim(id, "ann");
-  Result<Ticket> released = store_->UpdateTicket(Released(claimed));
+  Result<Ticket> released = store_->UpdateTicket(Released(claimed), Audit("release"));
   ASSERT_TRUE(released) << released.error().message();
   EXPECT_EQ(released->state, TicketState::kWaiting);
   EXPECT_EQ(released->revision, claimed.revision + 1);
   // The same change again, from the copy read before: someone else got there first.
-  EXPECT_EQ(store_->UpdateTicket(TransferredToQueue(claimed, "sales")).error().code(), StatusCode::kConflict);
-  Result<Ticket> moved = store_->UpdateTicket(TransferredToQueue(*released, "sales"));
+  EXPECT_EQ(store_->UpdateTicket(TransferredToQueue(claimed, "sales"), Audit("transfer")).error().code(), StatusCode::kConflict);
+  Result<Ticket> moved = store_->UpdateTicket(TransferredToQueue(*released, "sales"), Audit("transfer"));
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->queue, "sales");
   EXPECT_EQ(moved->since, claimed.since) << "a transfer keeps the ticket's place";
   Ticket closed = *moved;
   closed.state = TicketState::kClosed;
-  EXPECT_EQ(store_->UpdateTicket(closed).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateTicket(closed, Audit("close")).error().code(), StatusCode::kInvalidArgument);
   // Claiming twice: the second is a conflict.
   Claim(id, "bob");
   EXPECT_EQ(store_->ClaimTicket(id, "cat", clock_.Now()).error().code(), StatusCode::kConflict);
   EXPECT_EQ(store_->ClaimTicket(id + 50, "cat", clock_.Now()).error().code(), StatusCode::kNotFound);
+  // Each change that happened wrote its audit entry in its own transaction; the refused ones none.
+  std::vector<std::string> audit;
+  const std::vector<AuditEntry> entries = store_->ReadAudit(0, 100).value();
+  for (const AuditEntry& e : entries) {
+    audit.push_back(e.agent + " " + e.action);
+    EXPECT_EQ(e.ticket_id, id);
+    EXPECT_EQ(e.contact, "c1");
+  }
+  EXPECT_EQ(audit, (std::vector<std::string>{"ann claim", "ann release", "ann transfer", "bob claim"}));
 }
 
 TEST_F(HandoffStoreTest, AReplyGoesThroughTheOutboxAndShowsItsDeliveryStatus) {

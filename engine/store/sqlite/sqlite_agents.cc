@@ -114,8 +114,12 @@ Status SqliteStore::SetLoginFailures(std::string_view key, const handoff::LoginF
 
 // ---- audit
 
-Result<uint64_t> SqliteStore::AppendAudit(const handoff::AuditEntry& e) {
+Result<uint64_t> SqliteStore::AppendAudit(const handoff::AuditEntry& entry) {
   std::lock_guard lock(mu_);
+  return InsertAudit(entry);
+}
+
+Result<uint64_t> SqliteStore::InsertAudit(const handoff::AuditEntry& e) {
   std::optional<uint64_t> ticket;
   if (e.ticket_id != 0) ticket = e.ticket_id;
   std::optional<std::string> contact;

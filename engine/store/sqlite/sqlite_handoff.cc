@@ -175,11 +175,14 @@ Result<Ticket> SqliteStore::ClaimTicket(uint64_t ticket_id, std::string_view age
                                 ? "the ticket is closed"
                                 : "another agent claimed the ticket first");
   }
+  Result<uint64_t> audited = InsertAudit(
+      {0, now, std::string(agent), "claim", ticket_id, (*claimed)->contact, ""});
+  if (!audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return std::move(**claimed);
 }
 
-Result<Ticket> SqliteStore::UpdateTicket(const Ticket& t) {
+Result<Ticket> SqliteStore::UpdateTicket(const Ticket& t, const handoff::AuditEntry& audit) {
   if (!t.open()) return Status::InvalidArgument("tickets are closed by the engine, not saved closed");
   std::lock_guard lock(mu_);
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
@@ -204,6 +207,10 @@ Result<Ticket> SqliteStore::UpdateTicket(const Ticket& t) {
     if (!*existing) return Status::NotFound("no such ticket");
     return Status::Conflict("the ticket changed meanwhile; reload it");
   }
+  handoff::AuditEntry entry = audit;
+  entry.ticket_id = t.id;
+  entry.contact = (*saved)->contact;
+  if (Result<uint64_t> audited = InsertAudit(entry); !audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return std::move(**saved);
 }
@@ -290,6 +297,8 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
     return s;
   }
   entry.id = static_cast<uint64_t>(db_.LastInsertRowid());
+  Result<uint64_t> audited = InsertAudit({0, entry.time, entry.agent, "reply", ticket_id, t.contact, ""});
+  if (!audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return entry;
 }

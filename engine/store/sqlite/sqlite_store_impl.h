@@ -69,7 +69,8 @@ class SqliteStore final : public Store {
   Result<handoff::Ticket> FindTicket(uint64_t ticket_id) override;
   Result<handoff::Ticket> ClaimTicket(uint64_t ticket_id, std::string_view agent,
                                       Timestamp now) override;
-  Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket) override;
+  Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket,
+                                       const handoff::AuditEntry& audit) override;
   Result<std::vector<handoff::TranscriptEntry>> Transcript(uint64_t ticket_id) override;
   Result<handoff::TranscriptEntry> QueueAgentReply(uint64_t ticket_id,
                                                    const OutboundMessage& message,
@@ -117,6 +118,7 @@ class SqliteStore final : public Store {
   // sqlite_handoff.cc: an outcome's HandoffUpdate (close, open, transcript), inside its savepoint.
   Status ApplyHandoff(const EventOutcome& outcome);
   Result<std::optional<handoff::Ticket>> TicketLocked(uint64_t ticket_id);
+  Result<uint64_t> InsertAudit(const handoff::AuditEntry& entry);  // sqlite_agents.cc
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
   const SystemClock clock_;
