@@ -118,6 +118,7 @@ void Customer(int index, uint16_t port, std::atomic<int>& remaining, Replies& re
     beast::error_code ec;
     stream.close();
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (!ec) stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
     return !ec;
   };
   if (!connect()) {

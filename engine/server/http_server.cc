@@ -240,6 +240,9 @@ class Server final : public HttpServer {
         socket.close(ignored);
       } else {
         ++shared_->open;
+        // Responses are small and each is awaited: never wait for Nagle's algorithm.
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<Session>(std::move(socket), shared_, parking_)->Start();
       }
       Accept();

@@ -105,6 +105,10 @@ class App final : public ServeApp {
     options.number_per_second = config_.messages_per_second;
     options.number_burst = config_.messages_per_second;
     options.contact_tag_key = config_.app_secret;
+    // Many contacts' replies in flight at once (each contact's in order): a send waits on the
+    // network, not on the sender.
+    options.max_in_flight = 64;
+    client.max_connections = 64;
     Result<std::unique_ptr<whatsapp::OutboxSender>> sender =
         whatsapp::OutboxSender::Start(*store_, clock_, client, options);
     if (!sender) return sender.error();

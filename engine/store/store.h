@@ -241,6 +241,11 @@ class Store {
   // get none). Again with the same id: no-op (a retried call). kConflict when the entry was
   // accepted with another id or has failed; kNotFound for an unknown id.
   virtual Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) = 0;
+  // MarkSent for several entries in one transaction (one durable sync for all, as a sender
+  // records the answers that arrived together): one Status per entry, as MarkSent would give.
+  // The Result is an error only when nothing could be recorded.
+  virtual Result<std::vector<Status>> MarkSentAll(
+      const std::vector<std::pair<uint64_t, std::string>>& accepted) = 0;
   // A retryable failure: the entry stays kPending, `attempts` goes up by one, `error` is kept,
   // and ReadyOutbox hands it out again from `next_attempt` on. kFailedPrecondition when it is no
   // longer kPending; kNotFound for an unknown id.

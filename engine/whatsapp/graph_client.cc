@@ -163,6 +163,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnConnect(beast::error_code ec, const tcp::endpoint&) {
     if (ec) return Fail("connect", ec);
+    // Small requests, one at a time per connection: never wait for Nagle's algorithm.
+    beast::error_code ignored;
+    Lowest().socket().set_option(tcp::no_delay(true), ignored);
     if (!tls_) {
       connected_ = true;
       return DoWrite();

@@ -183,8 +183,7 @@ class OutboxSender::Impl {
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
         Count([&](OutboxSenderCounters& c) { ++(receipt ? c.receipts : c.accepted); });
-        unrecorded_[entry.id] = verdict.whatsapp_id;
-        RecordUnrecorded();
+        unrecorded_[entry.id] = verdict.whatsapp_id;  // recorded by the next Poll, with others
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -212,7 +211,7 @@ class OutboxSender::Impl {
         break;
     }
     if (stopping_) return MaybeFinish();
-    Poll();
+    PollSoon();
   }
 
   void Fail(const OutboxEntry& entry, const SendError& error, Timestamp now) {
@@ -223,17 +222,34 @@ class OutboxSender::Impl {
 
   // Marks sent what the API accepted. Kept until the store takes it, so an entry is never sent
   // again just because the database was busy for a moment.
+  // All of them in one transaction: answers that arrived together share one durable sync.
   void RecordUnrecorded() {
-    for (auto it = unrecorded_.begin(); it != unrecorded_.end();) {
-      Status s = store_.MarkSent(it->first, it->second);
+    if (unrecorded_.empty()) return;
+    std::vector<std::pair<uint64_t, std::string>> accepted(unrecorded_.begin(), unrecorded_.end());
+    Result<std::vector<Status>> recorded = store_.MarkSentAll(accepted);
+    if (!recorded) {
+      Log(LogLevel::kWarning, "outbox_record_failed", {{"error", recorded.error().ToString()}});
+      return;  // all stay unrecorded; the next poll tries again
+    }
+    for (std::size_t i = 0; i < accepted.size(); ++i) {
+      const Status& s = (*recorded)[i];
       if (s.ok() || s.code() == StatusCode::kConflict || s.code() == StatusCode::kNotFound) {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
-        it = unrecorded_.erase(it);
+        unrecorded_.erase(accepted[i].first);
       } else {
         Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
-        ++it;
       }
     }
+  }
+
+  // One Poll for all the answers handled in a row: they are recorded together.
+  void PollSoon() {
+    if (poll_posted_) return;
+    poll_posted_ = true;
+    asio::post(io_, [this] {
+      poll_posted_ = false;
+      Poll();
+    });
   }
 
   void MaybeFinish() {
@@ -283,6 +299,7 @@ class OutboxSender::Impl {
   std::map<uint64_t, std::string> unrecorded_;  // accepted, not yet marked sent: id -> wamid
   bool stopping_ = false;
   bool finished_ = false;
+  bool poll_posted_ = false;  // a PollSoon() is queued
 
   mutable std::mutex counters_mu_;
   OutboxSenderCounters counters_;  // guarded by counters_mu_

@@ -168,6 +168,8 @@ class GraphStandin::Server {
     // Each connection on a strand of its own, so sessions never share state unguarded.
     acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
       if (ec) return;
+      beast::error_code ignored;
+      s.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(
           std::move(s), owner_.Connected(),
           [this](RecordedRequest r) { return owner_.Record(std::move(r)); },
@@ -247,7 +249,9 @@ std::pair<std::size_t, StandinAnswer> GraphStandin::Record(RecordedRequest reque
     break;
   }
   if (on_request_) on_request_(request);
-  if (!keep_records_) return {static_cast<std::size_t>(-1), answer};  // Answered() ignores it
+  // Not kept: a running number still gives every send its own wamid; requests_ stays empty, so
+  // Answered() ignores it.
+  if (!keep_records_) return {unkept_++, answer};
   requests_.push_back(std::move(request));
   arrived_.notify_all();
   return {requests_.size() - 1, answer};

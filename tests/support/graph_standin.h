@@ -116,6 +116,7 @@ class GraphStandin {
   std::size_t connections_ = 0;             // guarded by mu_
   std::function<void(const RecordedRequest&)> on_request_;  // guarded by mu_
   bool keep_records_ = true;                                // guarded by mu_
+  std::size_t unkept_ = 0;  // requests seen while not keeping records; guarded by mu_
   uint16_t port_ = 0;
   std::unique_ptr<Server> server_;
 };

@@ -29,7 +29,7 @@ Result<bool> SqliteStore::MoveContact(std::string_view from, std::string_view to
                "UPDATE field_values SET contact = ?2 WHERE contact = ?1",
                "UPDATE consents SET contact = ?2 WHERE contact = ?1",
                "UPDATE inbox SET contact = ?2 WHERE contact = ?1 AND processed = 0",
-               "UPDATE outbox SET contact = ?2 WHERE contact = ?1 AND sent_wamid IS NULL",
+               "UPDATE outbox SET contact = ?2 WHERE contact = ?1 AND state = 'pending'",
                // A chat with a person, and its transcript, go on under the new number.
                "UPDATE tickets SET contact = ?2, revision = revision + 1 WHERE contact = ?1",
            }) {

@@ -154,6 +154,39 @@ Result<OutboxEntry> SqliteStore::LookupOutbox(uint64_t outbox_id) {
 Status SqliteStore::MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) {
   const Timestamp now = clock_.Now();
   std::lock_guard lock(mu_);
+  return MarkSentLocked(outbox_id, whatsapp_message_id, now);
+}
+
+Result<std::vector<Status>> SqliteStore::MarkSentAll(
+    const std::vector<std::pair<uint64_t, std::string>>& accepted) {
+  const Timestamp now = clock_.Now();
+  std::lock_guard lock(mu_);
+  std::vector<Status> statuses;
+  if (accepted.empty()) return statuses;
+  // No sync of its own: in WAL mode a commit at synchronous=NORMAL survives a crash of the
+  // process and is made durable by the next FULL commit; only a power cut in between can lose
+  // it, and then the reply goes out once more, which the sender allows anyway (the Graph API has
+  // no idempotency key). The sender's records then cost no fsync each.
+  if (durable_) {
+    if (Status s = db_.Exec("PRAGMA synchronous = NORMAL"); !s.ok()) return s;
+  }
+  auto restore = [&] {
+    if (durable_) (void)db_.Exec("PRAGMA synchronous = FULL");
+  };
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+  if (!tx) {
+    restore();
+    return tx.error();
+  }
+  for (const auto& [id, wamid] : accepted) statuses.push_back(MarkSentLocked(id, wamid, now));
+  Status committed = tx->Commit();
+  restore();
+  if (!committed.ok()) return committed;
+  return statuses;
+}
+
+Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id,
+                                   Timestamp now) {
   Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
   if (!entry) return entry.error();
   if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));

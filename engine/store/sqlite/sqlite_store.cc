@@ -365,7 +365,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (!db) return db.error();
   if (Status s = sqlite::ConfigureConnection(*db, options); !s.ok()) return s;
   if (Status s = sqlite::Migrate(*db); !s.ok()) return s;
-  return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(std::move(*db)));
+  return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(std::move(*db), options.durable));
 }
 
 }  // namespace consentflow::engine

@@ -39,7 +39,7 @@ Status Unpack(Result<T> result, T& out) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  explicit SqliteStore(Db db, bool durable = true) : durable_(durable), db_(std::move(db)) {}
 
   Result<bool> Enqueue(const InboundMessage& message) override;
   Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) override;
@@ -54,6 +54,8 @@ class SqliteStore final : public Store {
   Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) override;
   Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) override;
   Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
+  Result<std::vector<Status>> MarkSentAll(
+      const std::vector<std::pair<uint64_t, std::string>>& accepted) override;
   Status MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) override;
   Status MarkFailed(uint64_t outbox_id, const SendError& error, Timestamp at) override;
   Result<bool> RecordDelivery(const DeliveryReport& report) override;
@@ -119,9 +121,11 @@ class SqliteStore final : public Store {
   Status ApplyHandoff(const EventOutcome& outcome);
   Result<std::optional<handoff::Ticket>> TicketLocked(uint64_t ticket_id);
   Result<uint64_t> InsertAudit(const handoff::AuditEntry& entry);  // sqlite_agents.cc
+  Status MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id, Timestamp now);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
   const SystemClock clock_;
+  const bool durable_;  // synchronous=FULL (SqliteOptions::durable)
   std::mutex mu_;
   Db db_;                                // guarded by mu_
   std::map<std::string, Claim> claims_;  // by contact; guarded by mu_
