@@ -14,11 +14,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <latch>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "dsl/loader.h"
 #include "engine/engine.h"
@@ -45,15 +44,19 @@ double Millis(Steady::duration d) { return std::chrono::duration<double, std::mi
 
 void Report(const char* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))]; };
-  std::printf("%-34s n=%-6zu p50=%7.2f ms  p99=%7.2f ms  max=%7.2f ms\n", what, ms.size(), at(0.50), at(0.99),
-              ms.back());
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))];
+  };
+  std::printf("%-34s n=%-6zu p50=%7.2f ms  p99=%7.2f ms  max=%7.2f ms\n", what, ms.size(), at(0.50),
+              at(0.99), ms.back());
 }
 
 std::string Request(const std::string& method, const std::string& target, const std::string& token,
                     const std::string& body) {
-  return method + " " + target + " HTTP/1.1\r\nHost: bench\r\nConnection: close\r\nAuthorization: Bearer " + token +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return method + " " + target +
+         " HTTP/1.1\r\nHost: bench\r\nConnection: close\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 }  // namespace
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
   FlowRegistry flows;
   const dsl::LoadedFlow flow = dsl::LoadFlowSource(dsl::SourceFile{"desk.flow", kFlow});
   if (!flow.ok() || !flows.Add(flow.program).ok()) return 2;
-  std::unique_ptr<Store> engine_store = std::move(*OpenSqliteStore(SqliteOptions{path, 5000, true}));
+  std::unique_ptr<Store> engine_store =
+      std::move(*OpenSqliteStore(SqliteOptions{path, 5000, true}));
   SystemClock clock;
   Engine engine(*engine_store, flows, clock, nullptr);
   std::vector<InboundMessage> messages;
@@ -94,7 +98,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<Store> api_store = std::move(*OpenSqliteStore(SqliteOptions{path, 5000, true}));
   std::vector<std::string> names = {"ann", "cat", "dan", "eve", "fay", "gus", "hal", "ivy"};
   for (const std::string& name : names) {
-    const std::string hash = handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum()).value();
+    const std::string hash =
+        handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum()).value();
     (void)api_store->AddAgent({{name, handoff::Role::kAgent, {"support"}}, hash, clock.Now()});
   }
   server::BlockingPool pool(2, 4096);
@@ -102,13 +107,15 @@ int main(int argc, char** argv) {
   server::AgentApiOptions options;
   options.queues = {{"support", "Support", {}}};
   options.dummy_cost = handoff::PasswordCost::Minimum();
-  server::AgentApi api(*api_store, pool, clock, [](AgentAction, std::function<void(Status)> done) { done(Status::Ok()); },
-                       bus, options);
+  server::AgentApi api(
+      *api_store, pool, clock,
+      [](AgentAction, std::function<void(Status)> done) { done(Status::Ok()); }, bus, options);
   std::unique_ptr<server::HttpServer> http = std::move(*server::HttpServer::Start({}, api));
   const uint16_t port = http->port();
   std::vector<std::string> tokens;
   for (const std::string& name : names) {
-    const auto r = testing::HttpPost(port, "/api/login", json{{"name", name}, {"password", name + "-secret"}}.dump());
+    const auto r = testing::HttpPost(port, "/api/login",
+                                     json{{"name", name}, {"password", name + "-secret"}}.dump());
     tokens.push_back(json::parse(r.body)["token"]);
   }
 
@@ -116,8 +123,8 @@ int main(int argc, char** argv) {
   std::vector<double> claim_ms;
   for (int i = 0; i < tickets; ++i) {
     const auto start = Steady::now();
-    const auto r = testing::RawRequest(port, Request("POST", "/api/tickets/" + std::to_string(ids[i]) + "/claim",
-                                                     tokens[0], ""));
+    const auto r = testing::RawRequest(
+        port, Request("POST", "/api/tickets/" + std::to_string(ids[i]) + "/claim", tokens[0], ""));
     claim_ms.push_back(Millis(Steady::now() - start));
     if (r.status != 200) std::printf("claim %d: %d %s\n", i, r.status, r.body.c_str());
   }
@@ -137,8 +144,10 @@ int main(int argc, char** argv) {
       threads.emplace_back([&, a] {
         go.arrive_and_wait();
         const auto start = Steady::now();
-        status[a] = testing::RawRequest(port, Request("POST", "/api/tickets/" + std::to_string(id) + "/claim",
-                                                      tokens[a], "")).status;
+        status[a] = testing::RawRequest(
+                        port, Request("POST", "/api/tickets/" + std::to_string(id) + "/claim",
+                                      tokens[a], ""))
+                        .status;
         ms[a] = Millis(Steady::now() - start);
       });
     }
@@ -173,8 +182,8 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (const auto& v : reply_ms) all.insert(all.end(), v.begin(), v.end());
   Report("reply (HTTP, concurrent)", all);
-  std::printf("agent replies: %d accepted in %.2f s = %.0f replies/s with %d clients\n", accepted.load(), seconds,
-              accepted.load() / seconds, clients);
+  std::printf("agent replies: %d accepted in %.2f s = %.0f replies/s with %d clients\n",
+              accepted.load(), seconds, accepted.load() / seconds, clients);
 
   http->Stop();
   pool.Stop();

@@ -4,13 +4,20 @@ namespace consentflow::engine::handoff {
 
 const char* TicketActionName(TicketAction action) {
   switch (action) {
-    case TicketAction::kView: return "view_ticket";
-    case TicketAction::kClaim: return "claim";
-    case TicketAction::kRelease: return "release";
-    case TicketAction::kTransfer: return "transfer";
-    case TicketAction::kReply: return "reply";
-    case TicketAction::kHandBack: return "hand_back";
-    case TicketAction::kClose: return "close";
+    case TicketAction::kView:
+      return "view_ticket";
+    case TicketAction::kClaim:
+      return "claim";
+    case TicketAction::kRelease:
+      return "release";
+    case TicketAction::kTransfer:
+      return "transfer";
+    case TicketAction::kReply:
+      return "reply";
+    case TicketAction::kHandBack:
+      return "hand_back";
+    case TicketAction::kClose:
+      return "close";
   }
   return "view_ticket";
 }
@@ -39,7 +46,8 @@ Verdict Check(const AgentProfile& actor, const Ticket& ticket, TicketAction acti
       return Verdict::Allowed();
     case TicketAction::kRelease:
       if (waiting) return Verdict::Conflict("the ticket is not claimed");
-      if (!holder && !actor.supervisor()) return Verdict::Forbidden("another agent holds the ticket");
+      if (!holder && !actor.supervisor())
+        return Verdict::Forbidden("another agent holds the ticket");
       return Verdict::Allowed();
     case TicketAction::kTransfer:
       if (!waiting && !holder && !actor.supervisor()) {

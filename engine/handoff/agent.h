@@ -18,7 +18,9 @@ namespace consentflow::engine::handoff {
 
 enum class Role { kAgent, kSupervisor };
 
-constexpr const char* RoleName(Role role) { return role == Role::kSupervisor ? "supervisor" : "agent"; }
+constexpr const char* RoleName(Role role) {
+  return role == Role::kSupervisor ? "supervisor" : "agent";
+}
 inline std::optional<Role> ParseRole(std::string_view name) {
   if (name == "agent") return Role::kAgent;
   if (name == "supervisor") return Role::kSupervisor;

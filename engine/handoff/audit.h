@@ -9,13 +9,14 @@
 namespace consentflow::engine::handoff {
 
 struct AuditEntry {
-  uint64_t id = 0;        // increasing; set by the store
+  uint64_t id = 0;  // increasing; set by the store
   Timestamp time;
-  std::string agent;      // who
-  std::string action;     // "view_ticket", "claim", "release", "transfer", "reply", "hand_back", "close", "login", "logout"
-  uint64_t ticket_id = 0; // 0 when the action is not about a ticket
-  std::string contact;    // whose data was seen or acted on; "" when none
-  std::string detail;     // e.g. "queue=sales" for a transfer; never message texts or field values
+  std::string agent;       // who
+  std::string action;      // "view_ticket", "claim", "release", "transfer", "reply", "hand_back",
+                           // "close", "login", "logout"
+  uint64_t ticket_id = 0;  // 0 when the action is not about a ticket
+  std::string contact;     // whose data was seen or acted on; "" when none
+  std::string detail;      // e.g. "queue=sales" for a transfer; never message texts or field values
 };
 
 }  // namespace consentflow::engine::handoff

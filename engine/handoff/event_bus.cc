@@ -6,9 +6,12 @@ namespace consentflow::engine::handoff {
 
 const char* HandoffEventKindName(HandoffEvent::Kind kind) {
   switch (kind) {
-    case HandoffEvent::Kind::kTicketChanged: return "ticket";
-    case HandoffEvent::Kind::kMessage: return "message";
-    case HandoffEvent::Kind::kDeliveryStatus: return "delivery";
+    case HandoffEvent::Kind::kTicketChanged:
+      return "ticket";
+    case HandoffEvent::Kind::kMessage:
+      return "message";
+    case HandoffEvent::Kind::kDeliveryStatus:
+      return "delivery";
   }
   return "ticket";
 }

@@ -44,7 +44,7 @@ class HandoffEventBus {
 
  private:
   std::mutex mu_;
-  uint64_t next_id_ = 1;                       // guarded by mu_
+  uint64_t next_id_ = 1;                        // guarded by mu_
   std::map<uint64_t, Subscriber> subscribers_;  // guarded by mu_
 };
 

@@ -6,7 +6,8 @@
 //   (engine hands off) -> waiting --claim--> claimed(agent) --release--> waiting
 //                         waiting/claimed --transfer to a queue--> waiting (in that queue)
 //                         waiting/claimed --transfer to an agent--> claimed(that agent)
-//                         waiting/claimed --hand back (engine) / close (engine) / withdrawal--> closed
+//                         waiting/claimed --hand back (engine) / close (engine) / withdrawal-->
+//                         closed
 //
 // A ticket is opened and closed only by the engine's commit (the conversation entering or
 // leaving Phase::kHandoff), in the same transaction; agents move it between waiting and claimed.
@@ -29,9 +30,12 @@ enum class TicketState { kWaiting, kClaimed, kClosed };
 // "waiting", "claimed", "closed": for the API and the database.
 constexpr const char* TicketStateName(TicketState state) {
   switch (state) {
-    case TicketState::kWaiting: return "waiting";
-    case TicketState::kClaimed: return "claimed";
-    case TicketState::kClosed: return "closed";
+    case TicketState::kWaiting:
+      return "waiting";
+    case TicketState::kClaimed:
+      return "claimed";
+    case TicketState::kClosed:
+      return "closed";
   }
   return "waiting";
 }
@@ -45,7 +49,8 @@ inline std::optional<TicketState> ParseTicketState(std::string_view name) {
 // Why a closed ticket closed.
 inline constexpr std::string_view kOutcomeClosed = "closed";           // an agent ended the chat
 inline constexpr std::string_view kOutcomeHandedBack = "handed_back";  // the bot took over again
-inline constexpr std::string_view kOutcomeEnded = "ended";  // the conversation ended otherwise (STOP)
+inline constexpr std::string_view kOutcomeEnded =
+    "ended";  // the conversation ended otherwise (STOP)
 
 struct Ticket {
   uint64_t id = 0;
@@ -53,8 +58,8 @@ struct Ticket {
   std::string flow_id;
   std::string queue;
   dsl::ast::Priority priority = dsl::ast::Priority::kNormal;
-  std::string note;   // rendered by the flow; may hold field values (shown to agents only)
-  Timestamp since;    // when the chat started waiting; kept across releases and transfers
+  std::string note;  // rendered by the flow; may hold field values (shown to agents only)
+  Timestamp since;   // when the chat started waiting; kept across releases and transfers
   TicketState state = TicketState::kWaiting;
   std::string agent;  // kClaimed: who holds it; "" otherwise
   std::optional<Timestamp> claimed_at;

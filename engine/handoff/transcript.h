@@ -25,9 +25,9 @@ struct TranscriptEntry {
   uint64_t id = 0;         // increasing in the order the entries were written
   uint64_t ticket_id = 0;  // set by the store
   Author author = Author::kCustomer;
-  std::string agent;       // kAgent: who replied
-  std::string text;        // the message (a media caption, a location as "lat,lon")
-  std::string kind;        // "text", "button", "list", "location", "media", "unsupported"
+  std::string agent;  // kAgent: who replied
+  std::string text;   // the message (a media caption, a location as "lat,lon")
+  std::string kind;   // "text", "button", "list", "location", "media", "unsupported"
   Timestamp time;
   Timestamp expires;       // time + the transcript retention
   std::string message_id;  // kCustomer: WhatsApp's id of the message

@@ -3,10 +3,9 @@
 #include <charconv>
 #include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/base/log.h"
 #include "engine/handoff/access.h"
@@ -41,14 +40,20 @@ HttpResponse Error(int status, std::string_view message) {
 // A store's Status as the API answers it. Internal errors say nothing about their cause.
 HttpResponse FromStatus(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return JsonResponse(200, json::object());
-    case StatusCode::kNotFound: return Error(404, status.message());
+    case StatusCode::kOk:
+      return JsonResponse(200, json::object());
+    case StatusCode::kNotFound:
+      return Error(404, status.message());
     case StatusCode::kConflict:
-    case StatusCode::kFailedPrecondition: return Error(409, status.message());
-    case StatusCode::kInvalidArgument: return Error(400, status.message());
+    case StatusCode::kFailedPrecondition:
+      return Error(409, status.message());
+    case StatusCode::kInvalidArgument:
+      return Error(400, status.message());
     case StatusCode::kUnavailable:
-    case StatusCode::kResourceExhausted: return Error(503, "busy; try again shortly");
-    case StatusCode::kInternal: break;
+    case StatusCode::kResourceExhausted:
+      return Error(503, "busy; try again shortly");
+    case StatusCode::kInternal:
+      break;
   }
   return Error(500, "internal error");
 }
@@ -70,7 +75,9 @@ std::string IsoTime(Timestamp t) {
   return std::string(text, n) + tail;
 }
 
-json OptionalTime(const std::optional<Timestamp>& t) { return t ? json(IsoTime(*t)) : json(nullptr); }
+json OptionalTime(const std::optional<Timestamp>& t) {
+  return t ? json(IsoTime(*t)) : json(nullptr);
+}
 
 json TicketJson(const Ticket& t) {
   return json{{"id", t.id},
@@ -114,7 +121,7 @@ struct Route {
   enum class Kind { kNone, kLogin, kLogout, kQueues, kTickets, kTicket, kTicketAction, kAudit };
   Kind kind = Kind::kNone;
   uint64_t ticket_id = 0;
-  std::string action;        // kTicketAction: claim, release, transfer, reply, handback, close
+  std::string action;          // kTicketAction: claim, release, transfer, reply, handback, close
   const char* method = "GET";  // the one method the route takes
 };
 
@@ -172,8 +179,12 @@ class AgentApi::Impl {
  public:
   Impl(Store& store, BlockingPool& pool, const Clock& clock, AgentActionRunner run_action,
        handoff::HandoffEventBus& events, AgentApiOptions options)
-      : store_(store), pool_(pool), clock_(clock), run_action_(std::move(run_action)),
-        events_(events), options_(std::move(options)) {}
+      : store_(store),
+        pool_(pool),
+        clock_(clock),
+        run_action_(std::move(run_action)),
+        events_(events),
+        options_(std::move(options)) {}
 
   void Handle(HttpRequest request, Responder respond) {
     const Route route = Parse(request.path);
@@ -197,14 +208,21 @@ class AgentApi::Impl {
     const std::optional<AgentProfile> actor = Authenticate(request, refused);
     if (!actor) return respond(refused);
     switch (route.kind) {
-      case Route::Kind::kLogout: return respond(Logout(request, *actor));
-      case Route::Kind::kQueues: return respond(Queues(*actor));
-      case Route::Kind::kTickets: return respond(Tickets(request, *actor));
-      case Route::Kind::kTicket: return respond(OpenTicket(route.ticket_id, *actor));
-      case Route::Kind::kAudit: return respond(Audit(request, *actor));
-      case Route::Kind::kTicketAction: return Act(route, request, *actor, respond);
+      case Route::Kind::kLogout:
+        return respond(Logout(request, *actor));
+      case Route::Kind::kQueues:
+        return respond(Queues(*actor));
+      case Route::Kind::kTickets:
+        return respond(Tickets(request, *actor));
+      case Route::Kind::kTicket:
+        return respond(OpenTicket(route.ticket_id, *actor));
+      case Route::Kind::kAudit:
+        return respond(Audit(request, *actor));
+      case Route::Kind::kTicketAction:
+        return Act(route, request, *actor, respond);
       case Route::Kind::kNone:
-      case Route::Kind::kLogin: break;
+      case Route::Kind::kLogin:
+        break;
     }
     respond(Error(404, "not found"));
   }
@@ -216,13 +234,15 @@ class AgentApi::Impl {
     if (!body) return Error(400, "send {\"name\": ..., \"password\": ...}");
     const std::string name = StringMember(*body, "name");
     const std::string password = StringMember(*body, "password");
-    if (name.empty() || password.empty()) return Error(400, "send {\"name\": ..., \"password\": ...}");
+    if (name.empty() || password.empty())
+      return Error(400, "send {\"name\": ..., \"password\": ...}");
     const Timestamp now = clock_.Now();
     // Per account. (Per source address too once HttpRequest carries the peer's address.)
     const std::string key = "agent:" + name;
     Result<handoff::LoginFailures> failures = store_.LoginFailuresOf(key);
     if (!failures) return FromStatus(failures.error());
-    if (const std::optional<Duration> wait = handoff::RetryAfter(*failures, now, options_.throttle)) {
+    if (const std::optional<Duration> wait =
+            handoff::RetryAfter(*failures, now, options_.throttle)) {
       const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
       HttpResponse response = Error(429, "too many failed logins; try again later");
       response.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(seconds, 1)));
@@ -234,7 +254,8 @@ class AgentApi::Impl {
     const bool ok = *account ? handoff::VerifyPassword((*account)->password_hash, password)
                              : (handoff::VerifyPassword(DummyHash(), password), false);
     if (!ok) {
-      if (Status s = store_.SetLoginFailures(key, handoff::AfterFailure(*failures, now, options_.throttle));
+      if (Status s = store_.SetLoginFailures(
+              key, handoff::AfterFailure(*failures, now, options_.throttle));
           !s.ok()) {
         return FromStatus(s);
       }
@@ -249,12 +270,15 @@ class AgentApi::Impl {
     }
     const AgentProfile profile = WithConfiguredQueues((*account)->profile);
     (void)store_.AppendAudit({0, now, name, "login", 0, "", ""});
-    return JsonResponse(200, json{{"token", token}, {"expires", IsoTime(expires)}, {"agent", ProfileJson(profile)}});
+    return JsonResponse(
+        200,
+        json{{"token", token}, {"expires", IsoTime(expires)}, {"agent", ProfileJson(profile)}});
   }
 
   const std::string& DummyHash() {
     std::call_once(dummy_once_, [this] {
-      Result<std::string> hash = handoff::HashPassword("no agent has this password", options_.dummy_cost);
+      Result<std::string> hash =
+          handoff::HashPassword("no agent has this password", options_.dummy_cost);
       dummy_hash_ = hash ? *hash : std::string();
     });
     return dummy_hash_;
@@ -266,7 +290,8 @@ class AgentApi::Impl {
       refused = Error(401, "log in first (Authorization: Bearer TOKEN)");
       return std::nullopt;
     }
-    Result<std::optional<std::string>> agent = store_.SessionAgent(handoff::TokenDigest(token), clock_.Now());
+    Result<std::optional<std::string>> agent =
+        store_.SessionAgent(handoff::TokenDigest(token), clock_.Now());
     if (!agent) {
       refused = FromStatus(agent.error());
       return std::nullopt;
@@ -286,7 +311,8 @@ class AgentApi::Impl {
   // The queues an agent works: their own and those whose [[queues]] members name them.
   AgentProfile WithConfiguredQueues(AgentProfile profile) const {
     for (const QueueConfig& queue : options_.queues) {
-      if (std::find(queue.members.begin(), queue.members.end(), profile.name) != queue.members.end()) {
+      if (std::find(queue.members.begin(), queue.members.end(), profile.name) !=
+          queue.members.end()) {
         profile.queues.insert(queue.name);
       }
     }
@@ -333,7 +359,8 @@ class AgentApi::Impl {
         if (t.queue != name) continue;
         ++(t.state == TicketState::kWaiting ? waiting : claimed);
       }
-      queues.push_back(json{{"name", name}, {"title", title}, {"waiting", waiting}, {"claimed", claimed}});
+      queues.push_back(
+          json{{"name", name}, {"title", title}, {"waiting", waiting}, {"claimed", claimed}});
     }
     return JsonResponse(200, json{{"queues", queues}});
   }
@@ -363,8 +390,9 @@ class AgentApi::Impl {
       return FromVerdict(v);
     }
     const Timestamp now = clock_.Now();
-    Result<uint64_t> audited = store_.AppendAudit(
-        {0, now, actor.name, handoff::TicketActionName(TicketAction::kView), id, ticket->contact, ""});
+    Result<uint64_t> audited =
+        store_.AppendAudit({0, now, actor.name, handoff::TicketActionName(TicketAction::kView), id,
+                            ticket->contact, ""});
     if (!audited) return FromStatus(audited.error());
     Result<std::vector<TranscriptEntry>> transcript = store_.Transcript(id);
     if (!transcript) return FromStatus(transcript.error());
@@ -378,7 +406,8 @@ class AgentApi::Impl {
     for (const TranscriptEntry& e : *transcript) entries.push_back(EntryJson(e));
     json fields = json::object();
     for (const auto& [name, value] : data.fields) {
-      fields[name] = json{{"value", value.value}, {"purpose", value.purpose}, {"expires", IsoTime(value.expires)}};
+      fields[name] = json{
+          {"value", value.value}, {"purpose", value.purpose}, {"expires", IsoTime(value.expires)}};
     }
     json consents = json::array();
     for (const auto& [notice, consent] : data.consents) {
@@ -388,20 +417,25 @@ class AgentApi::Impl {
                               {"granted", IsoTime(consent.granted)}});
     }
     const bool open = window->OpenAt(now);
-    json window_json{{"open", open},
-                     {"closes_at", open ? json(IsoTime(*window->last_inbound + ServiceWindow::kLength))
-                                        : json(nullptr)}};
-    return JsonResponse(200, json{{"ticket", TicketJson(*ticket)},
-                                  {"transcript", entries},
-                                  {"contact", json{{"id", ticket->contact}, {"fields", fields}, {"consents", consents}}},
-                                  {"window", window_json}});
+    json window_json{
+        {"open", open},
+        {"closes_at",
+         open ? json(IsoTime(*window->last_inbound + ServiceWindow::kLength)) : json(nullptr)}};
+    return JsonResponse(
+        200,
+        json{{"ticket", TicketJson(*ticket)},
+             {"transcript", entries},
+             {"contact", json{{"id", ticket->contact}, {"fields", fields}, {"consents", consents}}},
+             {"window", window_json}});
   }
 
   HttpResponse Audit(const HttpRequest& request, const AgentProfile& actor) {
     if (!actor.supervisor()) return Error(403, "the audit log is for supervisors");
-    const std::optional<uint64_t> after = ParseId(QueryParameter(request.query, "after").value_or("x"));
+    const std::optional<uint64_t> after =
+        ParseId(QueryParameter(request.query, "after").value_or("x"));
     std::size_t limit = 100;
-    if (const std::optional<uint64_t> asked = ParseId(QueryParameter(request.query, "limit").value_or("x"))) {
+    if (const std::optional<uint64_t> asked =
+            ParseId(QueryParameter(request.query, "limit").value_or("x"))) {
       limit = std::min<std::size_t>(*asked, kMaxAuditPage);
     }
     Result<std::vector<handoff::AuditEntry>> entries = store_.ReadAudit(after.value_or(0), limit);
@@ -421,7 +455,8 @@ class AgentApi::Impl {
 
   // ---- acting
 
-  void Act(const Route& route, const HttpRequest& request, const AgentProfile& actor, Responder& respond) {
+  void Act(const Route& route, const HttpRequest& request, const AgentProfile& actor,
+           Responder& respond) {
     const std::optional<json> body = BodyObject(request.body);
     if (!body) return respond(Error(400, "the body must be a JSON object"));
     Result<Ticket> ticket = store_.FindTicket(route.ticket_id);
@@ -435,24 +470,29 @@ class AgentApi::Impl {
   }
 
   HttpResponse Claim(const Ticket& ticket, const AgentProfile& actor) {
-    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kClaim); !v.allowed()) return FromVerdict(v);
+    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kClaim); !v.allowed())
+      return FromVerdict(v);
     Result<Ticket> claimed = store_.ClaimTicket(ticket.id, actor.name, clock_.Now());
     if (!claimed) return FromStatus(claimed.error());
     return Changed(*claimed);
   }
 
   HttpResponse Release(const Ticket& ticket, const AgentProfile& actor) {
-    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kRelease); !v.allowed()) return FromVerdict(v);
-    Result<Ticket> saved = store_.UpdateTicket(handoff::Released(ticket), Audited(actor, TicketAction::kRelease, ""));
+    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kRelease); !v.allowed())
+      return FromVerdict(v);
+    Result<Ticket> saved =
+        store_.UpdateTicket(handoff::Released(ticket), Audited(actor, TicketAction::kRelease, ""));
     if (!saved) return FromStatus(saved.error());
     return Changed(*saved);
   }
 
   HttpResponse Transfer(const Ticket& ticket, const AgentProfile& actor, const json& body) {
-    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kTransfer); !v.allowed()) return FromVerdict(v);
+    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kTransfer); !v.allowed())
+      return FromVerdict(v);
     const std::string queue = StringMember(body, "queue");
     const std::string agent = StringMember(body, "agent");
-    if (queue.empty() == agent.empty()) return Error(400, "send {\"queue\": ...} or {\"agent\": ...}");
+    if (queue.empty() == agent.empty())
+      return Error(400, "send {\"queue\": ...} or {\"agent\": ...}");
     Ticket next;
     std::string detail;
     if (!queue.empty()) {
@@ -469,13 +509,15 @@ class AgentApi::Impl {
       next = handoff::TransferredToAgent(ticket, agent, clock_.Now());
       detail = "agent=" + agent;
     }
-    Result<Ticket> saved = store_.UpdateTicket(next, Audited(actor, TicketAction::kTransfer, detail));
+    Result<Ticket> saved =
+        store_.UpdateTicket(next, Audited(actor, TicketAction::kTransfer, detail));
     if (!saved) return FromStatus(saved.error());
     return Changed(*saved);
   }
 
   HttpResponse Reply(const Ticket& ticket, const AgentProfile& actor, const json& body) {
-    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kReply); !v.allowed()) return FromVerdict(v);
+    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kReply); !v.allowed())
+      return FromVerdict(v);
     const std::string text = StringMember(body, "text");
     if (text.empty()) return Error(400, "send {\"text\": ...}");
     if (text.size() > kMaxReplyBytes) return Error(400, "the reply is longer than 4096 bytes");
@@ -498,22 +540,25 @@ class AgentApi::Impl {
     }
     events_.Publish({handoff::HandoffEvent::Kind::kMessage, ticket.id, ticket.contact, ticket.queue,
                      queued->delivery, actor.name});
-    return JsonResponse(202, json{{"message", EntryJson(*queued)}, {"outbox_id", queued->outbox_id.value_or(0)}});
+    return JsonResponse(
+        202, json{{"message", EntryJson(*queued)}, {"outbox_id", queued->outbox_id.value_or(0)}});
   }
 
   // Close and hand back go through the engine (its commit closes the ticket); the answer is
   // the ticket as it stands afterwards.
-  void EndOrHandBack(const Ticket& ticket, const AgentProfile& actor, bool hand_back, const json& body,
-                     Responder& respond) {
+  void EndOrHandBack(const Ticket& ticket, const AgentProfile& actor, bool hand_back,
+                     const json& body, Responder& respond) {
     const TicketAction kind = hand_back ? TicketAction::kHandBack : TicketAction::kClose;
-    if (const Verdict v = handoff::Check(actor, ticket, kind); !v.allowed()) return respond(FromVerdict(v));
+    if (const Verdict v = handoff::Check(actor, ticket, kind); !v.allowed())
+      return respond(FromVerdict(v));
     AgentAction action;
     action.kind = hand_back ? AgentAction::Kind::kHandBack : AgentAction::Kind::kClose;
     action.contact = ticket.contact;
     action.agent = actor.name;
     if (hand_back) {
       action.state = StringMember(body, "state");
-      if (action.state.empty()) return respond(Error(400, "send {\"state\": ...}: where the bot continues"));
+      if (action.state.empty())
+        return respond(Error(400, "send {\"state\": ...}: where the bot continues"));
     }
     const std::string detail = hand_back ? "state=" + action.state : "";
     auto shared = std::make_shared<Responder>(std::move(respond));
@@ -523,8 +568,8 @@ class AgentApi::Impl {
         if (!status.ok()) return (*shared)(FromStatus(status));
         Result<Ticket> after = store_.FindTicket(ticket.id);
         if (!after) return (*shared)(FromStatus(after.error()));
-        (void)store_.AppendAudit({0, clock_.Now(), actor.name, handoff::TicketActionName(kind), ticket.id,
-                                  ticket.contact, detail});
+        (void)store_.AppendAudit({0, clock_.Now(), actor.name, handoff::TicketActionName(kind),
+                                  ticket.id, ticket.contact, detail});
         (*shared)(JsonResponse(200, json{{"ticket", TicketJson(*after)}}));
       });
       if (!posted) (*shared)(Error(503, "shutting down"));
@@ -533,14 +578,15 @@ class AgentApi::Impl {
 
   // The audit entry of an agent's change (the store fills in the ticket and contact and writes
   // it in the change's transaction).
-  handoff::AuditEntry Audited(const AgentProfile& actor, TicketAction action, const std::string& detail) const {
+  handoff::AuditEntry Audited(const AgentProfile& actor, TicketAction action,
+                              const std::string& detail) const {
     return {0, clock_.Now(), actor.name, handoff::TicketActionName(action), 0, "", detail};
   }
 
   // Announces an agent's change to a ticket, and answers with it.
   HttpResponse Changed(const Ticket& ticket) {
-    events_.Publish({handoff::HandoffEvent::Kind::kTicketChanged, ticket.id, ticket.contact, ticket.queue,
-                     handoff::TicketStateName(ticket.state), ticket.agent});
+    events_.Publish({handoff::HandoffEvent::Kind::kTicketChanged, ticket.id, ticket.contact,
+                     ticket.queue, handoff::TicketStateName(ticket.state), ticket.agent});
     return JsonResponse(200, json{{"ticket", TicketJson(ticket)}});
   }
 
@@ -554,9 +600,11 @@ class AgentApi::Impl {
   std::string dummy_hash_;
 };
 
-AgentApi::AgentApi(Store& store, BlockingPool& pool, const Clock& clock, AgentActionRunner run_action,
-                   handoff::HandoffEventBus& events, AgentApiOptions options)
-    : impl_(std::make_unique<Impl>(store, pool, clock, std::move(run_action), events, std::move(options))) {}
+AgentApi::AgentApi(Store& store, BlockingPool& pool, const Clock& clock,
+                   AgentActionRunner run_action, handoff::HandoffEventBus& events,
+                   AgentApiOptions options)
+    : impl_(std::make_unique<Impl>(store, pool, clock, std::move(run_action), events,
+                                   std::move(options))) {}
 
 AgentApi::~AgentApi() = default;
 

@@ -1,16 +1,16 @@
 // The agent API as a handler (no sockets), on a manual clock: sessions and their expiry, the
 // login slowdown, access control on every endpoint, the audit log, claims, transfers, replies
 // and the 24-hour window, hand-back and close through the engine, events.
+#include "engine/server/agent_api.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
 #include <latch>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "engine/handoff/credentials.h"
-#include "engine/server/agent_api.h"
 #include "tests/handoff/handoff_test_support.h"
 
 namespace consentflow::engine::server {
@@ -56,8 +56,10 @@ class AgentApiTest : public EngineFixture {
     EngineFixture::TearDown();
   }
 
-  void AddAgent(const std::string& name, handoff::Role role, std::set<std::string, std::less<>> queues) {
-    Result<std::string> hash = handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum());
+  void AddAgent(const std::string& name, handoff::Role role,
+                std::set<std::string, std::less<>> queues) {
+    Result<std::string> hash =
+        handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum());
     ASSERT_TRUE(hash);
     ASSERT_TRUE(store_->AddAgent({{name, role, std::move(queues)}, *hash, clock_.Now()}).ok());
   }
@@ -87,7 +89,8 @@ class AgentApiTest : public EngineFixture {
   }
 
   std::string Login(const std::string& name) {
-    const Answer a = Call("POST", "/api/login", "", json{{"name", name}, {"password", name + "-secret"}}.dump());
+    const Answer a =
+        Call("POST", "/api/login", "", json{{"name", name}, {"password", name + "-secret"}}.dump());
     EXPECT_EQ(a.status, 200) << a.body.dump();
     return a.status == 200 ? a.body["token"].get<std::string>() : "";
   }
@@ -126,7 +129,8 @@ TEST_F(AgentApiTest, WrongPasswordsAreRefusedAndRepeatedOnesSlowDown) {
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(unknown.body["error"], "wrong name or password");
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"guess"})").status, 401) << i;
+    EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"guess"})").status, 401)
+        << i;
   }
   // The fifth try within a second is refused without looking at the password, even the right one.
   const Answer slowed = Call("POST", "/api/login", "", R"({"name":"ann","password":"ann-secret"})");
@@ -136,25 +140,33 @@ TEST_F(AgentApiTest, WrongPasswordsAreRefusedAndRepeatedOnesSlowDown) {
       << "another account is not slowed";
   clock_.Advance(std::chrono::seconds(1));
   EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"guess"})").status, 401);
-  const Answer doubled = Call("POST", "/api/login", "", R"({"name":"ann","password":"ann-secret"})");
+  const Answer doubled =
+      Call("POST", "/api/login", "", R"({"name":"ann","password":"ann-secret"})");
   EXPECT_EQ(doubled.status, 429);
   EXPECT_EQ(doubled.retry_after, "2");
   clock_.Advance(std::chrono::seconds(2));
   Login("ann");
   // Success cleared the count.
   EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"guess"})").status, 401);
-  EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"ann-secret"})").status, 200);
+  EXPECT_EQ(Call("POST", "/api/login", "", R"({"name":"ann","password":"ann-secret"})").status,
+            200);
 }
 
 TEST_F(AgentApiTest, EveryEndpointNeedsAValidSession) {
   const uint64_t id = HandOff("c1");
   const std::vector<std::pair<std::string, std::string>> endpoints = {
-      {"POST", "/api/logout"},         {"GET", "/api/queues"},
-      {"GET", "/api/tickets"},         {"GET", "/api/tickets?queue=support"},
-      {"GET", Path(id)},               {"POST", Path(id, "claim")},
-      {"POST", Path(id, "release")},   {"POST", Path(id, "transfer")},
-      {"POST", Path(id, "reply")},     {"POST", Path(id, "handback")},
-      {"POST", Path(id, "close")},     {"GET", "/api/audit"}};
+      {"POST", "/api/logout"},
+      {"GET", "/api/queues"},
+      {"GET", "/api/tickets"},
+      {"GET", "/api/tickets?queue=support"},
+      {"GET", Path(id)},
+      {"POST", Path(id, "claim")},
+      {"POST", Path(id, "release")},
+      {"POST", Path(id, "transfer")},
+      {"POST", Path(id, "reply")},
+      {"POST", Path(id, "handback")},
+      {"POST", Path(id, "close")},
+      {"GET", "/api/audit"}};
   for (const auto& [method, path] : endpoints) {
     const Answer anonymous = Call(method, path);
     EXPECT_EQ(anonymous.status, 401) << method << " " << path;
@@ -173,8 +185,10 @@ TEST_F(AgentApiTest, AnAgentOfAnotherQueueIsForbiddenEverywhereOnTheTicket) {
   const uint64_t id = HandOff("c1");
   const std::string bob = Login("bob");
   const std::string body = R"({"queue":"sales","agent":"","text":"hi","state":"start"})";
-  for (const std::string action : {"", "claim", "release", "transfer", "reply", "handback", "close"}) {
-    const Answer a = Call(action.empty() ? "GET" : "POST", Path(id, action), bob, action.empty() ? "" : body);
+  for (const std::string action :
+       {"", "claim", "release", "transfer", "reply", "handback", "close"}) {
+    const Answer a =
+        Call(action.empty() ? "GET" : "POST", Path(id, action), bob, action.empty() ? "" : body);
     EXPECT_EQ(a.status, 403) << action << " " << a.body.dump();
     EXPECT_EQ(a.body.dump().find("c1"), std::string::npos) << "no contact in errors";
   }
@@ -194,7 +208,9 @@ TEST_F(AgentApiTest, QueuesAndTicketsAsAnAgentAndAsASupervisor) {
   const Answer queues = Call("GET", "/api/queues", ann);
   ASSERT_EQ(queues.status, 200);
   ASSERT_EQ(queues.body["queues"].size(), 1u);
-  EXPECT_EQ(queues.body["queues"][0], (json{{"name", "support"}, {"title", "Customer support"}, {"waiting", 1}, {"claimed", 0}}));
+  EXPECT_EQ(
+      queues.body["queues"][0],
+      (json{{"name", "support"}, {"title", "Customer support"}, {"waiting", 1}, {"claimed", 0}}));
   const Answer tickets = Call("GET", "/api/tickets?queue=support", ann);
   ASSERT_EQ(tickets.body["tickets"].size(), 1u);
   const json& t = tickets.body["tickets"][0];
@@ -249,8 +265,10 @@ TEST_F(AgentApiTest, ClaimReleaseAndTransferFollowTheRules) {
   EXPECT_EQ(Call("POST", Path(id, "release"), ann).status, 409) << "waiting already";
   EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({"queue":"nowhere"})").status, 400);
   EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({})").status, 400);
-  EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({"agent":"ann","queue":"sales"})").status, 400);
-  EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({"agent":"bob"})").status, 400) << "bob is not in support";
+  EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({"agent":"ann","queue":"sales"})").status,
+            400);
+  EXPECT_EQ(Call("POST", Path(id, "transfer"), cat, R"({"agent":"bob"})").status, 400)
+      << "bob is not in support";
   const Answer to_ann = Call("POST", Path(id, "transfer"), cat, R"({"agent":"ann"})");
   ASSERT_EQ(to_ann.status, 200);
   EXPECT_EQ(to_ann.body["ticket"]["state"], "claimed");
@@ -292,7 +310,8 @@ TEST_F(AgentApiTest, ManyAgentsClaimingAtOnceExactlyOneGetsTheChat) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
-  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), static_cast<long>(statuses.size()) - 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409),
+            static_cast<long>(statuses.size()) - 1);
 }
 
 TEST_F(AgentApiTest, ARepliesGoesOutThroughTheOutboxWithItsDeliveryStatus) {
@@ -302,14 +321,18 @@ TEST_F(AgentApiTest, ARepliesGoesOutThroughTheOutboxWithItsDeliveryStatus) {
   ASSERT_EQ(Call("POST", Path(id, "claim"), ann).status, 200);
   EXPECT_EQ(Call("POST", Path(id, "reply"), cat, R"({"text":"Hi"})").status, 409) << "ann's chat";
   EXPECT_EQ(Call("POST", Path(id, "reply"), ann, R"({"text":""})").status, 400);
-  EXPECT_EQ(Call("POST", Path(id, "reply"), ann, json{{"text", std::string(5000, 'x')}}.dump()).status, 400);
-  const Answer sent = Call("POST", Path(id, "reply"), ann, R"({"text":"Hello, Ann here. Let me check."})");
+  EXPECT_EQ(
+      Call("POST", Path(id, "reply"), ann, json{{"text", std::string(5000, 'x')}}.dump()).status,
+      400);
+  const Answer sent =
+      Call("POST", Path(id, "reply"), ann, R"({"text":"Hello, Ann here. Let me check."})");
   ASSERT_EQ(sent.status, 202) << sent.body.dump();
   EXPECT_EQ(sent.body["message"]["delivery"], "pending");
   EXPECT_EQ(Outbox("c1").back(), "Hello, Ann here. Let me check.");
   const uint64_t outbox_id = sent.body["outbox_id"];
   ASSERT_TRUE(store_->MarkSent(outbox_id, "wamid.reply.1").ok());
-  ASSERT_TRUE(store_->RecordDelivery({"wamid.reply.1", OutboxState::kRead, clock_.Now(), {}}).value());
+  ASSERT_TRUE(
+      store_->RecordDelivery({"wamid.reply.1", OutboxState::kRead, clock_.Now(), {}}).value());
   const Answer open = Call("GET", Path(id), ann);
   ASSERT_EQ(open.body["transcript"].size(), 1u);
   EXPECT_EQ(open.body["transcript"][0]["author"], "agent");

@@ -22,7 +22,9 @@ const Timestamp kT0 = FromUnixSeconds(1'767'225'600);
 AgentProfile Agent(std::string name, std::set<std::string, std::less<>> queues) {
   return AgentProfile{std::move(name), Role::kAgent, std::move(queues)};
 }
-AgentProfile Supervisor(std::string name) { return AgentProfile{std::move(name), Role::kSupervisor, {}}; }
+AgentProfile Supervisor(std::string name) {
+  return AgentProfile{std::move(name), Role::kSupervisor, {}};
+}
 
 Ticket Waiting(std::string queue = "support") {
   Ticket t;
@@ -71,15 +73,18 @@ TEST(Access, EveryActionByStateAndActor) {
       {"claim a closed one", ann, closed, TicketAction::kClaim, Kind::kConflict},
       {"release one's own", ann, ClaimedBy("ann"), TicketAction::kRelease, Kind::kAllowed},
       {"release another's", cat, ClaimedBy("ann"), TicketAction::kRelease, Kind::kForbidden},
-      {"supervisor releases another's", sue, ClaimedBy("ann"), TicketAction::kRelease, Kind::kAllowed},
+      {"supervisor releases another's", sue, ClaimedBy("ann"), TicketAction::kRelease,
+       Kind::kAllowed},
       {"release a waiting one", ann, Waiting(), TicketAction::kRelease, Kind::kConflict},
       {"transfer a waiting one", cat, Waiting(), TicketAction::kTransfer, Kind::kAllowed},
       {"transfer another's", cat, ClaimedBy("ann"), TicketAction::kTransfer, Kind::kForbidden},
-      {"supervisor transfers another's", sue, ClaimedBy("ann"), TicketAction::kTransfer, Kind::kAllowed},
+      {"supervisor transfers another's", sue, ClaimedBy("ann"), TicketAction::kTransfer,
+       Kind::kAllowed},
       {"reply to one's own", ann, ClaimedBy("ann"), TicketAction::kReply, Kind::kAllowed},
       {"reply unclaimed", ann, Waiting(), TicketAction::kReply, Kind::kConflict},
       {"reply to another's", cat, ClaimedBy("ann"), TicketAction::kReply, Kind::kConflict},
-      {"supervisor replies to another's", sue, ClaimedBy("ann"), TicketAction::kReply, Kind::kConflict},
+      {"supervisor replies to another's", sue, ClaimedBy("ann"), TicketAction::kReply,
+       Kind::kConflict},
       {"hand back one's own", ann, ClaimedBy("ann"), TicketAction::kHandBack, Kind::kAllowed},
       {"hand back another's", cat, ClaimedBy("ann"), TicketAction::kHandBack, Kind::kForbidden},
       {"hand back unclaimed", ann, Waiting(), TicketAction::kHandBack, Kind::kConflict},
@@ -155,7 +160,8 @@ TEST(LoginThrottle, AttemptsDuringTheWaitAreRefusedAndOldCountsAreForgotten) {
   EXPECT_EQ(record.failures, 5u);
   ASSERT_TRUE(RetryAfter(record, now));
   EXPECT_EQ(*RetryAfter(record, now), std::chrono::seconds(2));
-  EXPECT_EQ(*RetryAfter(record, now + std::chrono::milliseconds(1500)), std::chrono::milliseconds(500));
+  EXPECT_EQ(*RetryAfter(record, now + std::chrono::milliseconds(1500)),
+            std::chrono::milliseconds(500));
   EXPECT_FALSE(RetryAfter(record, now + std::chrono::seconds(2)));
   // An hour later the count starts again.
   const LoginFailures later = AfterFailure(record, now + std::chrono::hours(2));

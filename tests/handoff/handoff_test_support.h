@@ -62,7 +62,8 @@ class EngineFixture : public ::testing::Test {
 
   // Another connection to the same database.
   std::unique_ptr<Store> Open() {
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteOptions{DatabasePath(), 10'000, false});
+    Result<std::unique_ptr<Store>> store =
+        OpenSqliteStore(SqliteOptions{DatabasePath(), 10'000, false});
     EXPECT_TRUE(store) << store.error().message();
     return store ? std::move(*store) : nullptr;
   }

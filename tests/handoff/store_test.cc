@@ -24,7 +24,9 @@ class HandoffStoreTest : public EngineFixture {
     EXPECT_TRUE(t) << t.error().message();
     return t ? *t : Ticket{};
   }
-  AuditEntry Audit(const std::string& action) { return {0, clock_.Now(), "ann", action, 0, "", ""}; }
+  AuditEntry Audit(const std::string& action) {
+    return {0, clock_.Now(), "ann", action, 0, "", ""};
+  }
   Result<TranscriptEntry> Reply(uint64_t id, const std::string& agent, const std::string& text) {
     OutboundMessage m;
     m.body = text;
@@ -136,18 +138,23 @@ TEST_F(HandoffStoreTest, AnUpdateFromAStaleCopyIsRefused) {
   EXPECT_EQ(released->state, TicketState::kWaiting);
   EXPECT_EQ(released->revision, claimed.revision + 1);
   // The same change again, from the copy read before: someone else got there first.
-  EXPECT_EQ(store_->UpdateTicket(TransferredToQueue(claimed, "sales"), Audit("transfer")).error().code(), StatusCode::kConflict);
-  Result<Ticket> moved = store_->UpdateTicket(TransferredToQueue(*released, "sales"), Audit("transfer"));
+  EXPECT_EQ(
+      store_->UpdateTicket(TransferredToQueue(claimed, "sales"), Audit("transfer")).error().code(),
+      StatusCode::kConflict);
+  Result<Ticket> moved =
+      store_->UpdateTicket(TransferredToQueue(*released, "sales"), Audit("transfer"));
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->queue, "sales");
   EXPECT_EQ(moved->since, claimed.since) << "a transfer keeps the ticket's place";
   Ticket closed = *moved;
   closed.state = TicketState::kClosed;
-  EXPECT_EQ(store_->UpdateTicket(closed, Audit("close")).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateTicket(closed, Audit("close")).error().code(),
+            StatusCode::kInvalidArgument);
   // Claiming twice: the second is a conflict.
   Claim(id, "bob");
   EXPECT_EQ(store_->ClaimTicket(id, "cat", clock_.Now()).error().code(), StatusCode::kConflict);
-  EXPECT_EQ(store_->ClaimTicket(id + 50, "cat", clock_.Now()).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ClaimTicket(id + 50, "cat", clock_.Now()).error().code(),
+            StatusCode::kNotFound);
   // Each change that happened wrote its audit entry in its own transaction; the refused ones none.
   std::vector<std::string> audit;
   const std::vector<AuditEntry> entries = store_->ReadAudit(0, 100).value();
@@ -156,7 +163,8 @@ TEST_F(HandoffStoreTest, AnUpdateFromAStaleCopyIsRefused) {
     EXPECT_EQ(e.ticket_id, id);
     EXPECT_EQ(e.contact, "c1");
   }
-  EXPECT_EQ(audit, (std::vector<std::string>{"ann claim", "ann release", "ann transfer", "bob claim"}));
+  EXPECT_EQ(audit,
+            (std::vector<std::string>{"ann claim", "ann release", "ann transfer", "bob claim"}));
 }
 
 TEST_F(HandoffStoreTest, AReplyGoesThroughTheOutboxAndShowsItsDeliveryStatus) {
@@ -174,7 +182,8 @@ TEST_F(HandoffStoreTest, AReplyGoesThroughTheOutboxAndShowsItsDeliveryStatus) {
   EXPECT_EQ(outbox.back(), "Hello, I'm Ann. How can I help?");
   // The sender and the webhook move it on; the transcript shows where it stands.
   ASSERT_TRUE(store_->MarkSent(*reply->outbox_id, "wamid.out.1").ok());
-  Result<bool> delivered = store_->RecordDelivery({"wamid.out.1", OutboxState::kDelivered, clock_.Now(), {}});
+  Result<bool> delivered =
+      store_->RecordDelivery({"wamid.out.1", OutboxState::kDelivered, clock_.Now(), {}});
   ASSERT_TRUE(delivered && *delivered);
   Result<std::vector<TranscriptEntry>> transcript = store_->Transcript(id);
   ASSERT_TRUE(transcript);
@@ -232,7 +241,8 @@ TEST_F(HandoffStoreTest, HandBackToAStateThatHandsOffAgainOpensANewTicket) {
 
 TEST_F(HandoffStoreTest, AnUnknownStateOrAConversationNotWithAPersonIsRefusedAndNothingChanges) {
   const uint64_t id = HandOff("c1");
-  Result<EngineReport> nowhere = engine_->Act({AgentAction::Kind::kHandBack, "c1", "ann", "nowhere"});
+  Result<EngineReport> nowhere =
+      engine_->Act({AgentAction::Kind::kHandBack, "c1", "ann", "nowhere"});
   ASSERT_FALSE(nowhere);
   EXPECT_EQ(nowhere.error().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(store_->FindTicket(id)->open());
@@ -314,7 +324,8 @@ TEST_F(HandoffStoreTest, TheEngineAnnouncesOpenedClosedTicketsAndNewMessages) {
 }
 
 TEST_F(HandoffStoreTest, AgentsSessionsAndFailedLogins) {
-  AgentAccount ann{{"ann", Role::kAgent, {"support", "sales"}}, "$argon2id$v=19$m=8,t=1,p=1$x$y", clock_.Now()};
+  AgentAccount ann{
+      {"ann", Role::kAgent, {"support", "sales"}}, "$argon2id$v=19$m=8,t=1,p=1$x$y", clock_.Now()};
   ASSERT_TRUE(store_->AddAgent(ann).ok());
   EXPECT_EQ(store_->AddAgent(ann).code(), StatusCode::kConflict);
   Result<std::optional<AgentAccount>> found = store_->FindAgent("ann");
@@ -324,8 +335,10 @@ TEST_F(HandoffStoreTest, AgentsSessionsAndFailedLogins) {
   EXPECT_FALSE(*store_->FindAgent("nobody"));
 
   ASSERT_TRUE(store_->CreateSession("digest1", "ann", clock_.Now() + std::chrono::hours(1)).ok());
-  EXPECT_EQ(store_->SessionAgent("digest1", clock_.Now()).value(), std::optional<std::string>("ann"));
-  EXPECT_FALSE(store_->SessionAgent("digest1", clock_.Now() + std::chrono::hours(1)).value()) << "expired";
+  EXPECT_EQ(store_->SessionAgent("digest1", clock_.Now()).value(),
+            std::optional<std::string>("ann"));
+  EXPECT_FALSE(store_->SessionAgent("digest1", clock_.Now() + std::chrono::hours(1)).value())
+      << "expired";
   EXPECT_FALSE(store_->SessionAgent("other", clock_.Now()).value());
   ASSERT_TRUE(store_->DeleteSession("digest1").ok());
   EXPECT_FALSE(store_->SessionAgent("digest1", clock_.Now()).value());
@@ -339,7 +352,8 @@ TEST_F(HandoffStoreTest, AgentsSessionsAndFailedLogins) {
 }
 
 TEST_F(HandoffStoreTest, TheAuditLogIsAppendOnly) {
-  Result<uint64_t> first = store_->AppendAudit({0, clock_.Now(), "ann", "view_ticket", 4, "c1", ""});
+  Result<uint64_t> first =
+      store_->AppendAudit({0, clock_.Now(), "ann", "view_ticket", 4, "c1", ""});
   Result<uint64_t> second = store_->AppendAudit({0, clock_.Now(), "sue", "login", 0, "", ""});
   ASSERT_TRUE(first && second);
   EXPECT_LT(*first, *second);

@@ -33,7 +33,8 @@ struct AgentArgs {
 int RunAdd(const AgentArgs& args) {
   const std::optional<engine::handoff::Role> role = engine::handoff::ParseRole(args.role);
   if (!role) {
-    std::cerr << "consentflow: error: the role is 'agent' or 'supervisor', not '" << args.role << "'\n";
+    std::cerr << "consentflow: error: the role is 'agent' or 'supervisor', not '" << args.role
+              << "'\n";
     return 1;
   }
   if (*role == engine::handoff::Role::kAgent && args.queues.empty()) {
@@ -44,8 +45,9 @@ int RunAdd(const AgentArgs& args) {
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();
   if (password.size() < kMinPasswordBytes) {
-    std::cerr << "consentflow: error: the password (the first line of standard input) needs at least "
-              << kMinPasswordBytes << " characters\n";
+    std::cerr
+        << "consentflow: error: the password (the first line of standard input) needs at least "
+        << kMinPasswordBytes << " characters\n";
     return 1;
   }
   // Hashing costs 64 MiB and a fraction of a second, on purpose.
@@ -72,7 +74,8 @@ int RunAdd(const AgentArgs& args) {
     return s.code() == StatusCode::kConflict ? 1 : 2;
   }
   std::cout << "agent '" << args.name << "' added (" << args.role;
-  for (std::size_t i = 0; i < args.queues.size(); ++i) std::cout << (i == 0 ? "; queues " : ", ") << args.queues[i];
+  for (std::size_t i = 0; i < args.queues.size(); ++i)
+    std::cout << (i == 0 ? "; queues " : ", ") << args.queues[i];
   std::cout << ")\n";
   return 0;
 }

@@ -15,19 +15,21 @@ namespace consentflow::engine::sqlite {
 // ---- agents
 
 Status SqliteStore::AddAgent(const handoff::AgentAccount& account) {
-  const std::vector<std::string> queues(account.profile.queues.begin(), account.profile.queues.end());
+  const std::vector<std::string> queues(account.profile.queues.begin(),
+                                        account.profile.queues.end());
   Result<std::string> encoded = EncodeStrings(queues);
   if (!encoded) return encoded.error();
   std::lock_guard lock(mu_);
-  if (Status s = db_.Run(
-          "INSERT INTO agents (name, role, queues, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5) "
-          "ON CONFLICT (name) DO NOTHING",
-          account.profile.name, handoff::RoleName(account.profile.role), *encoded,
-          account.password_hash, ToUnixMillis(account.created));
+  if (Status s = db_.Run("INSERT INTO agents (name, role, queues, password_hash, created) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5) "
+                         "ON CONFLICT (name) DO NOTHING",
+                         account.profile.name, handoff::RoleName(account.profile.role), *encoded,
+                         account.password_hash, ToUnixMillis(account.created));
       !s.ok()) {
     return s;
   }
-  if (db_.Changes() == 0) return Status::Conflict("an agent named '" + account.profile.name + "' exists");
+  if (db_.Changes() == 0)
+    return Status::Conflict("an agent named '" + account.profile.name + "' exists");
   return Status::Ok();
 }
 
@@ -65,9 +67,9 @@ Status SqliteStore::CreateSession(std::string_view token_digest, std::string_vie
 Result<std::optional<std::string>> SqliteStore::SessionAgent(std::string_view token_digest,
                                                              Timestamp now) {
   std::lock_guard lock(mu_);
-  Result<Statement> row = db_.Query(
-      "SELECT agent FROM agent_sessions WHERE token_digest = ?1 AND expires > ?2", token_digest,
-      ToUnixMillis(now));
+  Result<Statement> row =
+      db_.Query("SELECT agent FROM agent_sessions WHERE token_digest = ?1 AND expires > ?2",
+                token_digest, ToUnixMillis(now));
   if (!row) return row.error();
   Result<bool> found = row->Step();
   if (!found) return found.error();
@@ -124,10 +126,9 @@ Result<uint64_t> SqliteStore::InsertAudit(const handoff::AuditEntry& e) {
   if (e.ticket_id != 0) ticket = e.ticket_id;
   std::optional<std::string> contact;
   if (!e.contact.empty()) contact = e.contact;
-  if (Status s = db_.Run(
-          "INSERT INTO audit (time, agent, action, ticket_id, contact, detail) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-          ToUnixMillis(e.time), e.agent, e.action, ticket, contact, e.detail);
+  if (Status s = db_.Run("INSERT INTO audit (time, agent, action, ticket_id, contact, detail) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         ToUnixMillis(e.time), e.agent, e.action, ticket, contact, e.detail);
       !s.ok()) {
     return s;
   }

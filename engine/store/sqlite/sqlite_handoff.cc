@@ -20,7 +20,7 @@ using handoff::TicketState;
 using handoff::TranscriptEntry;
 
 // The columns every ticket query selects, in the order ReadTicket() reads them.
-#define CF_TICKET_COLUMNS                                                                       \
+#define CF_TICKET_COLUMNS                                                                     \
   "id, contact, flow_id, queue, priority, note, since, state, agent, claimed_at, closed_at, " \
   "outcome, purposes, revision"
 
@@ -108,8 +108,8 @@ Status SqliteStore::ApplyHandoff(const EventOutcome& outcome) {
             "INSERT INTO transcripts (ticket_id, author, kind, text, time, expires, message_id) "
             "SELECT id, 'customer', ?2, ?3, ?4, ?5, ?6 FROM tickets "
             "WHERE contact = ?1 AND state <> 'closed'",
-            c.contact, entry.kind, entry.text, ToUnixMillis(entry.time), ToUnixMillis(entry.expires),
-            entry.message_id);
+            c.contact, entry.kind, entry.text, ToUnixMillis(entry.time),
+            ToUnixMillis(entry.expires), entry.message_id);
         !s.ok()) {
       return s;
     }
@@ -121,10 +121,11 @@ Status SqliteStore::ApplyHandoff(const EventOutcome& outcome) {
 
 Result<std::vector<Ticket>> SqliteStore::OpenTickets(std::string_view queue) {
   std::lock_guard lock(mu_);
-  Result<Statement> rows = db_.Query(
-      "SELECT " CF_TICKET_COLUMNS " FROM tickets WHERE state <> 'closed' AND (?1 = '' OR queue = ?1) "
-      "ORDER BY priority DESC, since, id",
-      queue);
+  Result<Statement> rows =
+      db_.Query("SELECT " CF_TICKET_COLUMNS
+                " FROM tickets WHERE state <> 'closed' AND (?1 = '' OR queue = ?1) "
+                "ORDER BY priority DESC, since, id",
+                queue);
   if (!rows) return rows.error();
   std::vector<Ticket> tickets;
   if (Status s = rows->ForEachRow([&](const Statement& row) {
@@ -175,15 +176,16 @@ Result<Ticket> SqliteStore::ClaimTicket(uint64_t ticket_id, std::string_view age
                                 ? "the ticket is closed"
                                 : "another agent claimed the ticket first");
   }
-  Result<uint64_t> audited = InsertAudit(
-      {0, now, std::string(agent), "claim", ticket_id, (*claimed)->contact, ""});
+  Result<uint64_t> audited =
+      InsertAudit({0, now, std::string(agent), "claim", ticket_id, (*claimed)->contact, ""});
   if (!audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return std::move(**claimed);
 }
 
 Result<Ticket> SqliteStore::UpdateTicket(const Ticket& t, const handoff::AuditEntry& audit) {
-  if (!t.open()) return Status::InvalidArgument("tickets are closed by the engine, not saved closed");
+  if (!t.open())
+    return Status::InvalidArgument("tickets are closed by the engine, not saved closed");
   std::lock_guard lock(mu_);
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
@@ -221,7 +223,8 @@ Result<std::vector<TranscriptEntry>> SqliteStore::Transcript(uint64_t ticket_id)
   std::lock_guard lock(mu_);
   Result<Statement> rows = db_.Query(
       "SELECT t.id, t.ticket_id, t.author, t.agent, t.kind, t.text, t.time, t.expires, "
-      "t.message_id, t.outbox_id, o.state FROM transcripts t LEFT JOIN outbox o ON o.id = t.outbox_id "
+      "t.message_id, t.outbox_id, o.state FROM transcripts t LEFT JOIN outbox o ON o.id = "
+      "t.outbox_id "
       "WHERE t.ticket_id = ?1 ORDER BY t.id",
       ticket_id);
   if (!rows) return rows.error();
@@ -273,11 +276,14 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   Result<bool> found = window_row->Step();
   if (!found) return found.error();
   ServiceWindow window;
-  if (*found && !window_row->ColumnIsNull(0)) window.last_inbound = FromUnixMillis(window_row->ColumnInt64(0));
-  if (*found && !window_row->ColumnIsNull(1)) window.closed_at = FromUnixMillis(window_row->ColumnInt64(1));
+  if (*found && !window_row->ColumnIsNull(0))
+    window.last_inbound = FromUnixMillis(window_row->ColumnInt64(0));
+  if (*found && !window_row->ColumnIsNull(1))
+    window.closed_at = FromUnixMillis(window_row->ColumnInt64(1));
   window_row->Reset();
   if (!window.OpenAt(entry.time)) {
-    return Status::FailedPrecondition("the contact's 24-hour window has passed; only a template can reach them");
+    return Status::FailedPrecondition(
+        "the contact's 24-hour window has passed; only a template can reach them");
   }
   OutboundMessage reply = message;
   reply.contact = t.contact;
@@ -288,16 +294,17 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   entry.outbox_id = outbox_id;
   entry.delivery = OutboxStateName(OutboxState::kPending);
   if (entry.kind.empty()) entry.kind = "text";
-  if (Status s = db_.Run(
-          "INSERT INTO transcripts (ticket_id, author, agent, kind, text, time, expires, outbox_id) "
-          "VALUES (?1, 'agent', ?2, ?3, ?4, ?5, ?6, ?7)",
-          ticket_id, entry.agent, entry.kind, entry.text, ToUnixMillis(entry.time),
-          ToUnixMillis(entry.expires), outbox_id);
+  if (Status s = db_.Run("INSERT INTO transcripts (ticket_id, author, agent, kind, text, time, "
+                         "expires, outbox_id) "
+                         "VALUES (?1, 'agent', ?2, ?3, ?4, ?5, ?6, ?7)",
+                         ticket_id, entry.agent, entry.kind, entry.text, ToUnixMillis(entry.time),
+                         ToUnixMillis(entry.expires), outbox_id);
       !s.ok()) {
     return s;
   }
   entry.id = static_cast<uint64_t>(db_.LastInsertRowid());
-  Result<uint64_t> audited = InsertAudit({0, entry.time, entry.agent, "reply", ticket_id, t.contact, ""});
+  Result<uint64_t> audited =
+      InsertAudit({0, entry.time, entry.agent, "reply", ticket_id, t.contact, ""});
   if (!audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return entry;
