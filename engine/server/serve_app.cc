@@ -9,13 +9,17 @@
 #include "engine/engine.h"
 #include "engine/flow_registry.h"
 #include "engine/server/agent_api.h"
+#include "engine/server/agent_events.h"
 #include "engine/server/blocking_pool.h"
+#include "engine/server/demo_graph.h"
+#include "engine/server/demo_phone.h"
 #include "engine/server/engine_worker.h"
 #include "engine/server/flow_directory.h"
 #include "engine/server/http_server.h"
 #include "engine/server/inbox_writer.h"
 #include "engine/server/metrics.h"
 #include "engine/server/routes.h"
+#include "engine/server/web_pages.h"
 #include "engine/server/webhook_endpoint.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "engine/whatsapp/outbox_sender.h"
@@ -59,15 +63,21 @@ class App final : public ServeApp {
     options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
     options.on_handoff = [this](const handoff::HandoffEvent& event) { events_.Publish(event); };
     engine_ = std::make_unique<Engine>(*store_, flows_, clock_, hooks_.get(), options);
+    if (config_.demo) {
+      if (Status s = StartDemoGraph(); !s.ok()) return s;
+    }
     if (Status s = StartSender(); !s.ok()) return s;
     worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [this] {
       if (sender_) sender_->Wake();
     });
     metrics_.AddCollector([this](Metrics& metrics) { CollectSenderMetrics(metrics); });
-    writer_ = std::make_unique<InboxWriter>(*store_, [this](std::size_t) { worker_->Wake(); });
+    writer_ = std::make_unique<InboxWriter>(
+        *store_, [this](std::size_t) { worker_->Wake(); },
+        [this](const std::vector<whatsapp::DeliveryUpdate>& updates) { return RecordStatuses(updates); });
     webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
     routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);
     if (Status s = StartAgentApi(); !s.ok()) return s;
+    MountPages();
     HttpServerOptions http;
     http.listen = config_.listen;
     http.port = config_.port;
@@ -79,6 +89,7 @@ class App final : public ServeApp {
     Result<std::unique_ptr<HttpServer>> server = HttpServer::Start(http, *routes_);
     if (!server) return server.error();
     http_ = std::move(*server);
+    if (demo_phone_) demo_phone_->SetWebhook(http_->port(), config_.webhook_path);
     routes_->SetReady(true);
     worker_->Wake();  // messages left pending by a previous run
     Log(LogLevel::kInfo, "server_started",
@@ -87,6 +98,69 @@ class App final : public ServeApp {
   }
 
   uint16_t port() const override { return http_ ? http_->port() : 0; }
+
+  // --demo (docs/demo.md): a Graph API stand-in on a second loopback listener, which the sender
+  // is pointed at, and the phone it delivers to.
+  Status StartDemoGraph() {
+    if (config_.phone_number_ids.empty()) return Status::InvalidArgument("demo: no phone number id");
+    demo_phone_ = std::make_unique<DemoPhone>(
+        DemoPhoneOptions{config_.app_secret, config_.phone_number_ids.front(), "+1 555 0100"});
+    demo_graph_ = std::make_unique<DemoGraph>(*demo_phone_);
+    HttpServerOptions http;
+    http.listen = "127.0.0.1";
+    http.port = 0;
+    Result<std::unique_ptr<HttpServer>> server = HttpServer::Start(http, *demo_graph_);
+    if (!server) return server.error();
+    graph_http_ = std::move(*server);
+    config_.graph_base_url = "http://127.0.0.1:" + std::to_string(graph_http_->port());
+    return Status::Ok();
+  }
+
+  // The agent console's pages and its push (/api/events); with --demo, the demo phone.
+  void MountPages() {
+    console_pages_ = std::make_unique<WebPages>("/console");
+    if (demo_phone_) {
+      routes_->Mount("/demo/api", demo_phone_.get());
+      routes_->MountWebSocket("/demo/events", demo_phone_.get());
+      demo_pages_ = std::make_unique<WebPages>("/demo");
+      routes_->Mount("/demo", demo_pages_.get());
+    }
+    routes_->Mount("/console", console_pages_.get());
+    routes_->MountWebSocket("/api/events", agent_events_.get());
+  }
+
+  // Statuses of our messages move their outbox entries forward (never back; a 131047 failure
+  // closes the contact's window). A status for a message this store never sent (another tool
+  // on the same number) is skipped. Runs on the inbox writer's thread, before the 200.
+  Status RecordStatuses(const std::vector<whatsapp::DeliveryUpdate>& updates) {
+    for (const whatsapp::DeliveryUpdate& u : updates) {
+      DeliveryReport report;
+      report.whatsapp_id = u.message_id;
+      report.time = u.time;
+      switch (u.state) {
+        case whatsapp::DeliveryState::kSent: report.state = OutboxState::kSent; break;
+        case whatsapp::DeliveryState::kDelivered: report.state = OutboxState::kDelivered; break;
+        case whatsapp::DeliveryState::kRead: report.state = OutboxState::kRead; break;
+        case whatsapp::DeliveryState::kFailed:
+          report.state = OutboxState::kFailed;
+          report.error = SendError{u.error_code, u.error_title};
+          break;
+      }
+      Result<bool> moved = store_->RecordDelivery(report);
+      if (!moved) {
+        if (moved.error().code() == StatusCode::kNotFound) continue;
+        return moved.error();
+      }
+      if (*moved) {
+        handoff::HandoffEvent event;
+        event.kind = handoff::HandoffEvent::Kind::kDeliveryStatus;
+        event.contact = u.recipient;
+        event.state = OutboxStateName(report.state);
+        events_.Publish(event);
+      }
+    }
+    return Status::Ok();
+  }
 
   // Replies go out through the Graph API from the first business number (several numbers per
   // server are configured, but replies do not yet pick the number the contact wrote to).
@@ -169,6 +243,7 @@ class App final : public ServeApp {
     events_.Subscribe([this](const handoff::HandoffEvent& e) {
       if (e.kind == handoff::HandoffEvent::Kind::kMessage && !e.agent.empty() && sender_) sender_->Wake();
     });
+    agent_events_ = std::make_unique<AgentEvents>(*api_store_, *api_pool_, clock_, events_, config_.queues);
     agent_api_ = std::make_unique<AgentApi>(*api_store_, *api_pool_, clock_, std::move(run_action),
                                             events_, std::move(options));
     routes_->SetAgentApi(agent_api_.get());
@@ -210,11 +285,13 @@ class App final : public ServeApp {
     if (stopped_) return;
     stopped_ = true;
     if (routes_) routes_->SetReady(false);
+    if (demo_phone_) demo_phone_->Stop();  // (--demo) no more customer messages or statuses
     if (http_) http_->Stop();       // no new requests; those in hand are answered
     if (api_pool_) api_pool_->Stop();  // the agent API's jobs in hand are done
     if (writer_) writer_->Stop();   // everything acknowledged is durable
     if (worker_) worker_->Stop();   // and what the inbox holds is processed
     if (sender_) sender_->Stop();   // and the replies in flight are recorded
+    if (graph_http_) graph_http_->Stop();  // (--demo) the stand-in they went to
     Log(LogLevel::kInfo, "server_stopped");
   }
 
@@ -251,6 +328,12 @@ class App final : public ServeApp {
   std::unique_ptr<Store> api_store_;
   std::unique_ptr<BlockingPool> api_pool_;
   std::unique_ptr<AgentApi> agent_api_;
+  std::unique_ptr<AgentEvents> agent_events_;
+  std::unique_ptr<WebPages> console_pages_;
+  std::unique_ptr<DemoPhone> demo_phone_;  // --demo only, like the three below
+  std::unique_ptr<DemoGraph> demo_graph_;
+  std::unique_ptr<HttpServer> graph_http_;
+  std::unique_ptr<WebPages> demo_pages_;
   std::unique_ptr<Routes> routes_;
   std::unique_ptr<HttpServer> http_;
   bool stopped_ = false;

@@ -6,13 +6,18 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <regex>
 #include <thread>
 
 #include "engine/server/config.h"
 #include "engine/server/serve_app.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "engine/whatsapp/webhook_signature.h"
+#include "tests/support/graph_standin.h"
 #include "tests/support/http_client.h"
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
 
 namespace consentflow::engine::server {
 namespace {
@@ -40,10 +45,24 @@ class ServerTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    fs::create_directories(dir_ / "flows");
+    fs::copy_file(fs::path(CF_SOURCE_DIR) / "flows" / "support_desk.flow", dir_ / "flows" / "support_desk.flow");
+    fs::copy_file(fs::path(CF_SOURCE_DIR) / "bench" / "flows" / "four_step.flow", dir_ / "flows" / "four_step.flow");
+    // four_step is the default flow here; support_desk's default entry is dropped.
+    {
+      std::ifstream in(dir_ / "flows" / "support_desk.flow");
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string flow = text.str();
+      flow.replace(flow.find("\nentry default") + 1, 13, "entry keyword \"help\"");
+      std::ofstream(dir_ / "flows" / "support_desk.flow") << flow;
+    }
     const std::string toml = "[server]\nport = 0\nmax_body_bytes = 65536\nread_timeout_ms = 300\n"
+                             "max_header_bytes = 4096\n"
                              "[whatsapp]\nphone_number_ids = [\"106540352242922\"]\n"
+                             "graph_base_url = \"" + graph_.base_url() + "\"\n"
                              "verify_token_env = \"T\"\napp_secret_env = \"S\"\naccess_token_env = \"A\"\n"
-                             "[engine]\nflows = \"" + std::string(CF_SOURCE_DIR) + "/flows\"\n"
+                             "[engine]\nflows = \"" + (dir_ / "flows").string() + "\"\n"
                              "database = \"" + (dir_ / "cf.db").string() + "\"\n";
     Result<ServerConfig> config = ParseServerConfig(toml, (dir_ / "server.toml").string(),
                                                     [](const std::string& name) -> std::optional<std::string> {
@@ -64,32 +83,95 @@ class ServerTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
+  // Posts `body` signed, its WhatsApp timestamps moved to today (the fixtures are from March
+  // 2026: replies to them would fall outside the 24-hour window and never be sent).
   testing::HttpResult PostSigned(const std::string& body) {
-    return HttpPost(port_, "/webhook", body,
-                    {{"X-Hub-Signature-256", whatsapp::SignBody(kSecret, body)}});
+    const std::string fresh = Fresh(body);
+    return HttpPost(port_, "/webhook", fresh,
+                    {{"X-Hub-Signature-256", whatsapp::SignBody(kSecret, fresh)}});
   }
 
-  // Replies queued for `contact`, read through a second connection; waits up to 10 s for at
-  // least `at_least` of them.
-  std::vector<OutboundMessage> Replies(const std::string& contact, std::size_t at_least) {
-    Result<std::unique_ptr<Store>> store =
-        OpenSqliteStore(SqliteOptions{(dir_ / "cf.db").string(), 5000, true});
-    EXPECT_TRUE(store);
-    std::vector<OutboundMessage> replies;
+  static std::string Fresh(const std::string& body) {
+    static const std::regex timestamp(R"re("timestamp"(\s*):(\s*)"(\d+)")re");
+    const int64_t shift = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count() -
+                          1'772'447'000;
+    std::string out;
+    auto last = body.cbegin();
+    for (std::sregex_iterator it(body.begin(), body.end(), timestamp), end; it != end; ++it) {
+      out.append(last, (*it)[0].first);
+      out += "\"timestamp\"" + (*it)[1].str() + ":" + (*it)[2].str() + "\"" +
+             std::to_string(std::stoll((*it)[3].str()) + shift) + "\"";
+      last = (*it)[0].second;
+    }
+    out.append(last, body.cend());
+    return out;
+  }
+
+  // The texts of the replies the Graph API stand-in accepted for `contact`, in order; waits up
+  // to 10 s for at least `at_least` of them.
+  std::vector<std::string> Replies(const std::string& contact, std::size_t at_least) {
+    std::vector<std::string> texts;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      replies.clear();
-      Result<std::vector<OutboxEntry>> entries = (*store)->PendingOutbox(1000);
-      EXPECT_TRUE(entries);
-      for (const OutboxEntry& e : *entries) {
-        if (e.message.contact == contact) replies.push_back(e.message);
+    while (true) {
+      texts.clear();
+      for (const testing::RecordedRequest& r : graph_.AcceptedSends()) {
+        if (r.recipient != "+" + contact) continue;
+        const nlohmann::json body = nlohmann::json::parse(r.body);
+        texts.push_back(body.contains("text") ? body["text"]["body"].get<std::string>()
+                                              : body["interactive"]["body"]["text"].get<std::string>());
       }
-      if (replies.size() >= at_least) break;
+      if (texts.size() >= at_least || std::chrono::steady_clock::now() > deadline) return texts;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return replies;
   }
 
+  // How many replies the engine queued for `contact` (sent or not), from the store.
+  int Outboxed(const std::string& contact) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((dir_ / "cf.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'message' AND contact = ?1", -1,
+                       &stmt, nullptr);
+    sqlite3_bind_text(stmt, 1, contact.c_str(), -1, SQLITE_TRANSIENT);
+    const int count = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return count;
+  }
+
+  // The state of the outbox entry the API gave `wamid` for.
+  std::string OutboxState(const std::string& wamid) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((dir_ / "cf.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT state FROM outbox WHERE sent_wamid = ?1", -1, &stmt, nullptr);
+    sqlite3_bind_text(stmt, 1, wamid.c_str(), -1, SQLITE_TRANSIENT);
+    std::string state = sqlite3_step(stmt) == SQLITE_ROW
+                            ? reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)) : "<none>";
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return state;
+  }
+
+  // Bodies of the messages the stand-in accepted for `contact`, waiting for `at_least`.
+  std::vector<std::string> Sent(const std::string& contact, std::size_t at_least) {
+    std::vector<std::string> bodies;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      bodies.clear();
+      for (const testing::RecordedRequest& r : graph_.AcceptedSends()) {
+        if (r.recipient == "+" + contact) bodies.push_back(r.body);
+      }
+      if (bodies.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return bodies;
+  }
+
+  testing::GraphStandin graph_;
   fs::path dir_;
   std::unique_ptr<ServeApp> app_;
   uint16_t port_ = 0;
@@ -108,8 +190,88 @@ TEST_F(ServerTest, VerificationHandshakeEchoesTheChallengeOnlyForTheRightToken) 
 TEST_F(ServerTest, ASignedMessageIsAcknowledgedAndAnsweredByTheDefaultFlow) {
   const auto response = PostSigned(Fixture("01-text.json"));
   EXPECT_EQ(response.status, 200) << response.error;
-  const auto replies = Replies("4915112345678", 1);
-  ASSERT_FALSE(replies.empty()) << "the support_desk flow (entry default) greets the contact";
+  const auto sent = Sent("4915112345678", 1);
+  ASSERT_FALSE(sent.empty()) << "the default flow's consent notice reached the Graph API";
+  EXPECT_NE(sent[0].find("May we keep your name and email"), std::string::npos) << sent[0];
+  // And the message was marked read.
+  bool receipt = false;
+  for (const testing::RecordedRequest& r : graph_.AcceptedSends()) {
+    receipt = receipt || r.body.find("\"status\":\"read\"") != std::string::npos;
+  }
+  for (const testing::RecordedRequest& r : graph_.Requests()) {
+    receipt = receipt || r.body.find("\"status\":\"read\"") != std::string::npos;
+  }
+  EXPECT_TRUE(receipt) << "a read receipt for the inbound message";
+}
+
+std::string Envelope(const std::string& value) {
+  return R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"106540352242922"},)" +
+         value + "}}]}]}";
+}
+
+TEST_F(ServerTest, StatusesMoveTheSentMessageForwardNeverBack) {
+  EXPECT_EQ(PostSigned(Fixture("01-text.json")).status, 200);
+  ASSERT_FALSE(Sent("4915112345678", 1).empty());
+  std::string wamid;
+  for (const testing::RecordedRequest& r : graph_.AcceptedSends()) {
+    if (r.recipient == "+4915112345678") wamid = r.whatsapp_id;
+  }
+  ASSERT_FALSE(wamid.empty());
+  for (int i = 0; i < 200 && OutboxState(wamid) != "accepted"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto status = [&](const char* state, int ts) {
+    return Envelope(R"("statuses":[{"id":")" + wamid + R"(","status":")" + state + R"(","timestamp":")" +
+                    std::to_string(ts) + R"(","recipient_id":"4915112345678"}])");
+  };
+  EXPECT_EQ(PostSigned(status("read", 1772446600)).status, 200);
+  EXPECT_EQ(OutboxState(wamid), "read");
+  EXPECT_EQ(PostSigned(status("delivered", 1772446590)).status, 200);  // late, out of order
+  EXPECT_EQ(OutboxState(wamid), "read") << "a status never moves a message back";
+}
+
+TEST_F(ServerTest, MessagesOfOneContactAreHandledInTheirOrderNotTheirArrivalOrder) {
+  // One POST with the tap (sent second) before the greeting (sent first).
+  const std::string body = Envelope(
+      R"("messages":[{"from":"4915100000077","id":"wamid.o2","timestamp":"1772446602","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"n:privacy:accept","title":"Yes"}}},
+                     {"from":"4915100000077","id":"wamid.o1","timestamp":"1772446601","type":"text","text":{"body":"hi"}}])");
+  EXPECT_EQ(PostSigned(body).status, 200);
+  const auto replies = Replies("4915100000077", 2);
+  ASSERT_EQ(replies.size() >= 2 ? 2u : replies.size(), 2u);
+  EXPECT_NE(replies[0].find("May we keep"), std::string::npos) << "greeting first: the notice";
+  EXPECT_EQ(replies[1], "Your name?") << "then the tap accepts it";
+}
+
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  const auto result = RawRequest(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                            std::string(8000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(result.status, 431);
+}
+
+TEST_F(ServerTest, AReloadGivesNewConversationsTheNewVersionAndKeepsRunningOnesOnTheirs) {
+  EXPECT_EQ(PostSigned(Envelope(R"("messages":[{"from":"4915100000001","id":"wamid.r1","timestamp":"1772446601","type":"text","text":{"body":"hi"}}])")).status, 200);
+  ASSERT_EQ(Replies("4915100000001", 1).size(), 1u);
+  {
+    std::ifstream in(dir_ / "flows" / "four_step.flow");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string flow = text.str();
+    flow.replace(flow.find("version 1"), 9, "version 2");
+    flow.replace(flow.find("Your name?"), 10, "What is your name?");
+    std::ofstream(dir_ / "flows" / "four_step.flow") << flow;
+  }
+  ASSERT_TRUE(app_->ReloadFlows().ok());
+  // The running conversation stays on version 1.
+  EXPECT_EQ(PostSigned(Envelope(R"("messages":[{"from":"4915100000001","id":"wamid.r2","timestamp":"1772446602","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"n:privacy:accept","title":"Yes"}}}])")).status, 200);
+  const auto old_replies = Replies("4915100000001", 2);
+  ASSERT_EQ(old_replies.size(), 2u);
+  EXPECT_EQ(old_replies[1], "Your name?");
+  // A new one starts on version 2.
+  EXPECT_EQ(PostSigned(Envelope(R"("messages":[{"from":"4915100000002","id":"wamid.r3","timestamp":"1772446603","type":"text","text":{"body":"hi"}}])")).status, 200);
+  EXPECT_EQ(PostSigned(Envelope(R"("messages":[{"from":"4915100000002","id":"wamid.r4","timestamp":"1772446604","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"n:privacy:accept","title":"Yes"}}}])")).status, 200);
+  const auto new_replies = Replies("4915100000002", 2);
+  ASSERT_EQ(new_replies.size(), 2u);
+  EXPECT_EQ(new_replies[1], "What is your name?");
 }
 
 TEST_F(ServerTest, TheSameWebhookTwiceIsHandledOnce) {
@@ -120,6 +282,7 @@ TEST_F(ServerTest, TheSameWebhookTwiceIsHandledOnce) {
   EXPECT_EQ(PostSigned(body).status, 200);  // Meta's retry: acknowledged again
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(Replies("4915112345678", first).size(), first);
+  EXPECT_EQ(Outboxed("4915112345678"), static_cast<int>(first));
 }
 
 TEST_F(ServerTest, BadMissingOrStaleSignaturesAre401AndNothingIsStored) {
@@ -135,6 +298,7 @@ TEST_F(ServerTest, BadMissingOrStaleSignaturesAre401AndNothingIsStored) {
             401);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_TRUE(Replies("4915112345678", 0).empty());
+  EXPECT_EQ(Outboxed("4915112345678"), 0);
 }
 
 TEST_F(ServerTest, MalformedBodiesAre400OversizedAre413) {
@@ -186,7 +350,7 @@ TEST_F(ServerTest, AfterStopNothingIsServedAndAcknowledgedWorkIsDone) {
   EXPECT_EQ(PostSigned(Fixture("12-batch-3-messages-2-users.json")).status, 200);
   app_->Stop();
   EXPECT_EQ(HttpGet(port_, "/healthz").status, 0);
-  EXPECT_FALSE(Replies("4917612345679", 1).empty());
+  EXPECT_GT(Outboxed("4917612345679"), 0) << "what was acknowledged was processed before the stop";
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   consentflow::tools::AddTestCommand(app, exit_code);
   consentflow::tools::AddLedgerCommand(app, exit_code);
   consentflow::tools::AddAgentCommand(app, exit_code);
+  consentflow::tools::AddServeCommand(app, exit_code);
   consentflow::tools::AddLinkCommand(app, exit_code);
   consentflow::tools::AddLinksCommand(app, exit_code);
   app.add_subcommand("help", "List the subcommands")->callback([&] {
