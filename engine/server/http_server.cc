@@ -9,11 +9,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
+
+#include "engine/server/websocket_session.h"
 
 namespace consentflow::engine::server {
 namespace {
@@ -35,6 +38,7 @@ struct Shared {
   std::atomic<std::size_t> rejected{0};
   std::atomic<std::size_t> in_flight{0};  // requests handed to the handler, not yet answered
   std::atomic<bool> stopping{false};
+  std::shared_ptr<WebSocketSessions> websockets = std::make_shared<WebSocketSessions>();
 };
 
 class Session;
@@ -102,6 +106,16 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(message.body());
+
+    if (beast::websocket::is_upgrade(message) && !shared_->stopping) {
+      if (WebSocketEndpoint* endpoint = shared_->handler->WebSocketFor(request)) {
+        // The connection leaves this session (which ends) and counts as the WebSocket's.
+        ++shared_->open;
+        StartWebSocketSession(std::move(stream_), std::move(message), std::move(request), *endpoint,
+                              shared_->websockets, [shared = shared_] { --shared->open; });
+        return;
+      }
+    }
 
     ++shared_->in_flight;
     {
@@ -208,6 +222,9 @@ class Server final : public HttpServer {
     while (shared_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+    shared_->websockets->CloseAll();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    shared_->websockets->WaitUntilEmpty(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(2'000)));
     {
       std::lock_guard lock(parking_->mutex);
       parking_->open = false;

@@ -47,11 +47,17 @@ struct HttpResponse {
 
 using Responder = std::function<void(HttpResponse)>;
 
+class WebSocketEndpoint;  // websocket.h
+
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
   // Called on an I/O thread: must not block. Answers through `respond`, exactly once.
   virtual void Handle(HttpRequest request, Responder respond) = 0;
+  // For a WebSocket upgrade request (GET with Upgrade: websocket): the endpoint that takes the
+  // connection over (websocket.h), or null to let Handle() answer it as a plain request.
+  // Called on an I/O thread; the endpoint must outlive the server.
+  virtual WebSocketEndpoint* WebSocketFor(const HttpRequest& /*request*/) { return nullptr; }
 };
 
 struct HttpServerOptions {
@@ -79,8 +85,9 @@ class HttpServer {
   virtual ~HttpServer() = default;
 
   virtual uint16_t port() const = 0;
-  // Stops accepting, lets requests in hand finish (at most `grace_ms`), closes every connection
-  // and joins the I/O threads. Idempotent; the destructor calls it.
+  // Stops accepting, lets requests in hand finish (at most `grace_ms`), closes WebSocket
+  // connections with 1001 (waiting for their close handshake within the same grace, at most
+  // 2 s), closes every connection and joins the I/O threads. Idempotent; the destructor calls it.
   virtual void Stop(int grace_ms = 5'000) = 0;
   virtual HttpServerStats stats() const = 0;
 };

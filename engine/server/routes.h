@@ -1,9 +1,13 @@
 #pragma once
 // The server's endpoints: the webhook, /healthz (the process answers), /readyz (it takes
 // traffic: started and not stopping), /metrics (Prometheus text), and everything under /api/
-// to the agent API when one is set (agent_api.h). Everything else is 404, a wrong method 405.
+// to the agent API when one is set (agent_api.h). Mounted handlers take the paths under their
+// prefix (the console's pages, the demo phone), mounted WebSocket endpoints their one path
+// (/api/events). Everything else is 404, a wrong method 405.
 #include <atomic>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/server/http_server.h"
 #include "engine/server/metrics.h"
@@ -20,7 +24,15 @@ class Routes final : public HttpHandler {
   // Paths under /api/ go to `api` (which must outlive the Routes); null: they are 404. Set
   // before the server starts.
   void SetAgentApi(HttpHandler* api) { api_ = api; }
+  // Paths equal to `prefix` or under `prefix/` go to `handler`, before everything but the
+  // webhook; the first match wins. Set before the server starts; `handler` must outlive it.
+  void Mount(std::string prefix, HttpHandler* handler) { mounts_.emplace_back(std::move(prefix), handler); }
+  // WebSocket upgrades to exactly `path` go to `endpoint` (a plain request there gets 426).
+  void MountWebSocket(std::string path, WebSocketEndpoint* endpoint) {
+    websockets_.emplace_back(std::move(path), endpoint);
+  }
   void Handle(HttpRequest request, Responder respond) override;
+  WebSocketEndpoint* WebSocketFor(const HttpRequest& request) override;
 
  private:
   std::string webhook_path_;
@@ -28,6 +40,8 @@ class Routes final : public HttpHandler {
   Metrics& metrics_;
   std::atomic<bool> ready_{false};
   HttpHandler* api_ = nullptr;
+  std::vector<std::pair<std::string, HttpHandler*>> mounts_;
+  std::vector<std::pair<std::string, WebSocketEndpoint*>> websockets_;
 };
 
 }  // namespace consentflow::engine::server
