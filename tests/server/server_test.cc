@@ -14,6 +14,7 @@
 #include "engine/store/sqlite/sqlite_store.h"
 #include "engine/whatsapp/webhook_signature.h"
 #include "tests/support/graph_standin.h"
+#include "tests/whatsapp/fixtures.h"
 #include "tests/support/http_client.h"
 #include <sqlite3.h>
 
@@ -30,12 +31,7 @@ using testing::RawRequest;
 constexpr const char* kSecret = "test-app-secret";
 constexpr const char* kToken = "test-verify-token";
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(CF_SHARED_DIR) + "/whatsapp/fixtures/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Fixture(const std::string& name) { return testing::WebhookFixture(name); }
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -308,13 +304,7 @@ TEST_F(ServerTest, MalformedBodiesAre400OversizedAre413) {
 }
 
 TEST_F(ServerTest, EveryFixtureIsAcknowledged) {
-  for (const char* name : {"01-text.json", "02-text-ctwa-referral.json", "03-interactive-button-reply.json",
-                           "04-interactive-list-reply.json", "05-template-quick-reply-button.json",
-                           "06-image-with-caption.json", "07-location.json", "08-contacts.json",
-                           "09-reaction.json", "10-unsupported.json", "11-text-reply-context.json",
-                           "12-batch-3-messages-2-users.json", "13-status-sent.json",
-                           "14-status-delivered.json", "15-status-read.json",
-                           "16-status-failed-131047.json", "17-errors-only.json"}) {
+  for (const char* name : testing::kWebhookFixtures) {
     EXPECT_EQ(PostSigned(Fixture(name)).status, 200) << name;
   }
   EXPECT_FALSE(Replies("4917612345679", 1).empty()) << "the second contact of the batch fixture";

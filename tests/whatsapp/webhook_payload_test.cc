@@ -2,19 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/whatsapp/fixtures.h"
+
 #include <fstream>
 #include <sstream>
 
 namespace consentflow::engine::whatsapp {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(CF_SHARED_DIR) + "/whatsapp/fixtures/" + name);
-  EXPECT_TRUE(in) << name;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Fixture(const std::string& name) { return testing::WebhookFixture(name); }
 
 WebhookBatch Parsed(const std::string& fixture) {
   Result<WebhookBatch> batch = ParseWebhook(Fixture(fixture));
@@ -205,13 +201,7 @@ TEST(WebhookPayload, MalformedBodiesAreRejectedWithAReason) {
 }
 
 TEST(WebhookPayload, EveryFixtureParses) {
-  for (const char* name : {"01-text.json", "02-text-ctwa-referral.json", "03-interactive-button-reply.json",
-                           "04-interactive-list-reply.json", "05-template-quick-reply-button.json",
-                           "06-image-with-caption.json", "07-location.json", "08-contacts.json",
-                           "09-reaction.json", "10-unsupported.json", "11-text-reply-context.json",
-                           "12-batch-3-messages-2-users.json", "13-status-sent.json",
-                           "14-status-delivered.json", "15-status-read.json",
-                           "16-status-failed-131047.json", "17-errors-only.json"}) {
+  for (const char* name : testing::kWebhookFixtures) {
     const WebhookBatch batch = Parsed(name);
     EXPECT_GT(batch.messages.size() + batch.statuses.size() + batch.errors.size(), 0u) << name;
   }
