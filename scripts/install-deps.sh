@@ -20,6 +20,10 @@ packages=(
   # click-to-chat links: QR codes (libqrencode), PNG files (libpng); the tests decode them with
   # zbarimg (zbar-tools) and render the SVGs with rsvg-convert (librsvg2-bin)
   libqrencode-dev libpng-dev zbar-tools librsvg2-bin
+  # the browser test of the demo phone and the agent console (tests/browser: headless Chromium
+  # driven by playwright-core, which the test installs with npm ci; Node.js and npm come with
+  # the machine, or from Debian's nodejs and npm packages)
+  chromium
 )
 
 sudo_cmd=()
@@ -33,6 +37,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the browser test, from Debian only when the machine has none of its own.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The main job, from a fresh clone: install, build, compile every example flow, run each flow's
-# scripted conversations through the engine on SQLite, print the record of processing and draw
-# the state graphs into build/graphs/. (The webhook server arrives with the WhatsApp channel;
-# until then this is what runs. To talk to a flow yourself: ./build/consentflow chat FLOW.)
+# The main job, from a fresh clone: install, build, check the example flows briefly (compile
+# them, run their scripted conversations, write their graphs, record of processing and campaign
+# links into build/), then run the demo: `consentflow serve --demo`, the example flows on a
+# temporary SQLite database with the demo phone at /demo and the agent console at /console
+# (docs/demo.md). Ctrl-C stops it. PORT=9000 bash scripts/run.sh picks another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,10 +12,10 @@ bash scripts/build.sh
 ./build/consentflow test flows/
 mkdir -p build/graphs
 for flow in flows/*.flow; do
-  name=$(basename "$flow" .flow)
-  ./build/consentflow graph "$flow" --format svg -o "build/graphs/$name.svg"
+  ./build/consentflow graph "$flow" --format svg -o "build/graphs/$(basename "$flow" .flow).svg"
 done
-./build/consentflow inventory flows/*.flow
-./build/consentflow links flows/campaigns/spring.csv --phone "+39 333 123 4567" --flows flows/ --out build/links
-echo "state graphs: $(ls build/graphs/*.svg | tr '\n' ' ')"
-echo "talk to a flow as a customer would: ./build/consentflow chat flows/spring_leads.flow"
+./build/consentflow inventory flows/*.flow > build/inventory.md
+./build/consentflow links flows/campaigns/spring.csv --phone "+39 333 123 4567" --flows flows/ \
+  --out build/links > /dev/null
+echo "example flows: compiled and tested; graphs in build/graphs/, record of processing in build/inventory.md, campaign links in build/links/"
+exec ./build/consentflow serve --demo --port "${PORT:-8080}"

@@ -18,6 +18,21 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using beast::error_code;
 
+class WebSocketSession;
+
+// What endpoints hold: calls go to the session while it lives, and are no-ops afterwards.
+class WeakPeer final : public WebSocketPeer {
+ public:
+  explicit WeakPeer(std::weak_ptr<WebSocketSession> session) : session_(std::move(session)) {}
+  ~WeakPeer() override;
+  bool Send(std::string text) override;
+  void Ready() override;
+  void Close(uint16_t code, std::string reason) override;
+
+ private:
+  std::weak_ptr<WebSocketSession> session_;
+};
+
 // One upgraded connection. Every member below the mutex-free line is touched only on the
 // stream's strand; Send/Ready/Close may come from any thread and post there.
 class WebSocketSession final : public WebSocketPeer,
@@ -103,7 +118,9 @@ class WebSocketSession final : public WebSocketPeer,
   uint64_t RegisterSelf() { return sessions_->Add(weak_from_this()); }
 
   void OnAccepted(const HttpRequest& request, WebSocketEndpoint& endpoint) {
-    listener_ = endpoint.Open(request, shared_from_this());
+    // Endpoints keep the peer (to push later) while the session keeps their listener: the peer
+    // they get holds the session weakly, so that pair is no cycle.
+    listener_ = endpoint.Open(request, std::make_shared<WeakPeer>(weak_from_this()));
     if (!listener_) return RequestClose(websocket::close_code::policy_error, "refused", true);
     timer_.expires_after(limits_.ready_timeout);
     timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -174,6 +191,7 @@ class WebSocketSession final : public WebSocketPeer,
       --queued_;
     }
     if (listener_) listener_->OnClose();
+    listener_.reset();
     error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
@@ -199,6 +217,21 @@ class WebSocketSession final : public WebSocketPeer,
 
   friend class WebSocketSessions;
 };
+
+WeakPeer::~WeakPeer() = default;
+
+bool WeakPeer::Send(std::string text) {
+  std::shared_ptr<WebSocketSession> session = session_.lock();
+  return session && session->Send(std::move(text));
+}
+
+void WeakPeer::Ready() {
+  if (std::shared_ptr<WebSocketSession> session = session_.lock()) session->Ready();
+}
+
+void WeakPeer::Close(uint16_t code, std::string reason) {
+  if (std::shared_ptr<WebSocketSession> session = session_.lock()) session->Close(code, std::move(reason));
+}
 
 uint64_t WebSocketSessions::Add(std::weak_ptr<WebSocketSession> session) {
   std::lock_guard lock(mu_);
