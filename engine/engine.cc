@@ -153,8 +153,8 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   // What the store holds for this flow, to skip rewriting it when the event changes nothing.
   // A conversation never saved is written in full.
   const bool fresh = conversation.revision == 0;
-  const auto fields_before = conversation.fields;
-  const auto consents_before = conversation.consents;
+  auto fields_before = conversation.fields;
+  auto consents_before = conversation.consents;
   DropExpired(conversation, now);
   const Phase phase_before = conversation.phase;
   const std::string queue_before = conversation.handoff ? conversation.handoff->queue : "";
@@ -169,6 +169,9 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   if (!pending.outcome.handoff.close_outcome.empty()) pending.left_queue = queue_before;
   pending.outcome.flow_data_changed = fresh || result.conversation.fields != fields_before ||
                                       result.conversation.consents != consents_before;
+  if (pending.outcome.flow_data_changed && !fresh) {
+    pending.outcome.stored = EventOutcome::FlowData{std::move(fields_before), std::move(consents_before)};
+  }
   conversation = result.conversation;
   pending.outcome.conversation = std::move(result.conversation);
   pending.outcome.decisions = std::move(result.decisions);
@@ -192,7 +195,6 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
     cache_.clear();
     return statuses.error();
   }
-  if (cache_.size() + outcomes.size() > options_.cache_limit) cache_.clear();
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const Conversation& c = outcomes[i].conversation;
     if (!(*statuses)[i].ok()) {
@@ -206,6 +208,8 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
     }
     ++report.handled;
     if (c.flow_id.empty()) continue;
+    // A full cache starts over rather than track recency: a miss costs one load.
+    if (cache_.size() >= options_.cache_limit && cache_.count(c.contact) == 0) cache_.clear();
     Conversation saved = c;
     ++saved.revision;
     cache_.insert_or_assign(c.contact, std::move(saved));

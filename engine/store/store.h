@@ -84,6 +84,14 @@ struct EventOutcome {
   // False when the event changed neither fields nor consents: the store may skip rewriting them
   // (it still checks that every field is covered by a consent).
   bool flow_data_changed = true;
+  // What the store held for (contact, flow_id) when the conversation was loaded, if the engine
+  // knows it: then only the rows that differ are written (the revision check guarantees the
+  // store still holds exactly this). Without it, all of them are replaced.
+  struct FlowData {
+    std::map<std::string, FieldValue> fields;
+    std::map<std::string, ActiveConsent> consents;
+  };
+  std::optional<FlowData> stored;
   std::vector<ConsentDecision> decisions;
   std::vector<OutboundMessage> outbound;
   std::vector<PrivacyIncident> incidents;

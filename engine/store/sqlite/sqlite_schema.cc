@@ -348,7 +348,7 @@ Status ConfigureConnection(Db& db, const SqliteOptions& options) {
   }
   // Once a checkpoint has emptied the log, cut the file back to nothing: log frames are page
   // images and may hold text that has since been erased.
-  if (Status status = db.Exec("PRAGMA journal_size_limit = 0"); !status.ok()) return status;
+  if (Status status = db.Exec("PRAGMA journal_size_limit = 67108864"); !status.ok()) return status;
 
   // FULL syncs the log at every commit, so a committed outcome survives a power cut; NORMAL
   // syncs only at checkpoints (WAL keeps the file consistent either way).
@@ -365,6 +365,13 @@ Status ConfigureConnection(Db& db, const SqliteOptions& options) {
   // A batch of events changes many pages: keep them all in memory until the commit writes each
   // once (SQLite's default 2 MiB cache spills mid-transaction under group commit).
   if (Status status = db.Exec("PRAGMA cache_size = -65536"); !status.ok()) return status;
+  // Each outcome of a batch runs in a savepoint, whose journal (the page images to roll back
+  // to) is a temporary file by default: one write per page per outcome. Kept in memory, and
+  // gone after the batch, it never reaches a disk, so erased text cannot linger there either.
+  if (Status status = SetPragma(db, "PRAGMA temp_store = MEMORY", "PRAGMA temp_store", "2");
+      !status.ok()) {
+    return status;
+  }
   // The language contract: an erased text leaves no copy in a free page.
   return SetPragma(db, "PRAGMA secure_delete = ON", "PRAGMA secure_delete", "1");
 }

@@ -104,6 +104,9 @@ class SqliteStore final : public Store {
   Status LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
                             Conversation& conversation);
   Result<bool> InsertIntoInbox(const InboundMessage& message);
+  Result<std::optional<std::vector<Status>>> CommitWhole(const std::vector<EventOutcome>& outcomes,
+                                                         Timestamp now);
+  Result<std::vector<Status>> CommitEach(const std::vector<EventOutcome>& outcomes, Timestamp now);
   Status CommitOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact);
   Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
                       std::vector<PrivacyIncident>& refused);
@@ -111,6 +114,7 @@ class SqliteStore final : public Store {
   Status CheckRevision(const Conversation& conversation);
   Status SaveConversation(const Conversation& conversation);
   Status ReplaceFlowData(const Conversation& conversation);
+  Status UpdateFlowData(const Conversation& conversation, const EventOutcome::FlowData& stored);
   Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
   Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
   Status QueueReadReceipt(std::string_view contact, std::string_view message_id, Timestamp now);
