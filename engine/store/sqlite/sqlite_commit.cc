@@ -161,23 +161,19 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
 // kConflict when it was processed already (exactly-once: the outcome must not apply twice),
 // kInvalidArgument when the inbox never had it.
 Status SqliteStore::MarkProcessed(std::string_view message_id, std::string& contact) {
-  Result<Statement> update = db_.Query(
-      "UPDATE inbox SET processed = 1, payload = NULL WHERE message_id = ?1 AND processed = 0 "
-      "RETURNING contact",
-      message_id);
-  if (!update) return update.error();
-  Result<bool> row = update->Step();
+  // A SELECT, then an UPDATE by rowid: an UPDATE ... RETURNING would collect its rows in a
+  // temporary b-tree, built anew for every message.
+  Result<Statement> row =
+      db_.Query("SELECT seq, contact, processed FROM inbox WHERE message_id = ?1", message_id);
   if (!row) return row.error();
-  if (*row) {
-    contact = update->ColumnText(0);
-    return update->Run();
-  }
-  Result<Statement> known = db_.Query("SELECT 1 FROM inbox WHERE message_id = ?1", message_id);
-  if (!known) return known.error();
-  Result<bool> found = known->Step();
+  Result<bool> found = row->Step();
   if (!found) return found.error();
-  if (*found) return Status::Conflict("sqlite: the message was processed already");
-  return Status::InvalidArgument("sqlite: the message is not in the inbox");
+  if (!*found) return Status::InvalidArgument("sqlite: the message is not in the inbox");
+  if (row->ColumnInt64(2) != 0) return Status::Conflict("sqlite: the message was processed already");
+  const int64_t seq = row->ColumnInt64(0);
+  contact = row->ColumnText(1);
+  row->Reset();
+  return db_.Run("UPDATE inbox SET processed = 1, payload = NULL WHERE seq = ?1", seq);
 }
 
 Status SqliteStore::CheckRevision(const Conversation& conversation) {

@@ -12,6 +12,9 @@ struct Migration {
   int64_t version;
   std::string_view name;
   std::string_view sql;
+  // The SQL edits table definitions in sqlite_schema in place (writable_schema): the schema
+  // cookie is then raised, so every connection parses the tables again.
+  bool edits_schema_text = false;
 };
 
 // Conventions of every table:
@@ -287,6 +290,36 @@ INSERT INTO tickets (contact, flow_id, queue, priority, note, since, state, purp
          '[]'
   FROM conversations WHERE phase = 'handoff';
 )sql"},
+    {4, "CHECKs without IN lists", R"sql(
+-- A CHECK (x IN (a, b, c)) of three or more values builds a temporary b-tree of the values every
+-- time a row is written (SQLite turns only lists of one or two into comparisons): that was a
+-- sixth of the engine's time. The same constraints written as comparisons change no row, so the
+-- table definitions are edited in place (the "simpler procedure" of SQLite's ALTER TABLE
+-- documentation) instead of rebuilding the tables.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'phase IN (''idle'', ''waiting'', ''handoff'')',
+    'phase = ''idle'' OR phase = ''waiting'' OR phase = ''handoff'''),
+    'timer IN (''none'', ''step_timeout'', ''flow_timeout'')',
+    'timer = ''none'' OR timer = ''step_timeout'' OR timer = ''flow_timeout''')
+  WHERE type = 'table' AND name = 'conversations';
+UPDATE sqlite_schema SET sql = replace(sql,
+    'decision IN (''granted'', ''declined'', ''withdrawn'')',
+    'decision = ''granted'' OR decision = ''declined'' OR decision = ''withdrawn''')
+  WHERE type = 'table' AND name = 'ledger';
+UPDATE sqlite_schema SET sql = replace(sql,
+    'state IN (''pending'', ''accepted'', ''sent'', ''failed'', ''delivered'', ''read'')',
+    'state = ''pending'' OR state = ''accepted'' OR state = ''sent'' OR state = ''failed'' OR ' ||
+    'state = ''delivered'' OR state = ''read''')
+  WHERE type = 'table' AND name = 'outbox';
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'state IN (''waiting'', ''claimed'', ''closed'')',
+    'state = ''waiting'' OR state = ''claimed'' OR state = ''closed'''),
+    'outcome IN (''closed'', ''handed_back'', ''ended'')',
+    'outcome = ''closed'' OR outcome = ''handed_back'' OR outcome = ''ended''')
+  WHERE type = 'table' AND name = 'tickets';
+PRAGMA writable_schema = OFF;
+)sql", /*edits_schema_text=*/true},
 };
 
 int64_t NowMillis() {
@@ -307,6 +340,12 @@ Status ApplyMigration(Db& db, const Migration& migration) {
                             " cannot take migration " + std::to_string(migration.version));
   }
   if (Status status = db.Exec(migration.sql); !status.ok()) return status;
+  if (migration.edits_schema_text) {
+    Result<std::string> cookie = db.QueryText("PRAGMA schema_version");
+    if (!cookie) return cookie.error();
+    const std::string next = std::to_string(std::stoll(*cookie) + 1);
+    if (Status status = db.Exec("PRAGMA schema_version = " + next); !status.ok()) return status;
+  }
   Result<Statement> record =
       db.Prepare("INSERT INTO schema_version (version, name, applied) VALUES (?1, ?2, ?3)");
   if (!record) return record.error();
