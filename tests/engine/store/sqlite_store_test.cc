@@ -16,6 +16,7 @@ namespace consentflow::engine::store_test {
 namespace {
 
 using sqlite::Db;
+using sqlite::Statement;
 
 Result<std::unique_ptr<Store>> OpenInMemory(const std::filesystem::path&) {
   return OpenSqliteStore(SqliteOptions{":memory:", 5000, /*durable=*/false});
@@ -137,6 +138,48 @@ DELETE FROM outbox WHERE id = 7;
   EXPECT_EQ(raw.QueryText("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").value(), "7");
   EXPECT_EQ(raw.QueryText("SELECT MAX(version) FROM schema_version").value(),
             std::to_string(sqlite::LatestSchemaVersion()));
+}
+
+// Migration 4 rewrites CHECKs with IN lists as comparisons: the rows of a version-3 database
+// stay, the constraints still hold, and writing a row no longer builds a temporary b-tree.
+TEST_F(SqliteStoreTest, MigrationFourKeepsTheRowsAndTheConstraintsAndDropsTheTemporaryTables) {
+  {
+    Db raw = Raw();
+    ASSERT_TRUE(sqlite::MigrateTo(raw, 3).ok());
+    ASSERT_TRUE(raw.Exec(R"sql(
+INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, invalid_answers,
+                           timer, timer_due, revision)
+  VALUES ('A', 'f', 1, 'waiting', 2, 0, 0, 'step_timeout', 99, 1);
+INSERT INTO outbox (contact, kind, message, queued, state, next_attempt)
+  VALUES ('A', 'message', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 5, 'pending', 0);
+)sql").ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->LoadConversation("A").value()->state, 2u);
+  EXPECT_EQ(store->PendingOutbox(10).value().size(), 1u);
+
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("PRAGMA integrity_check").value(), "ok");
+  EXPECT_FALSE(raw.Run("UPDATE conversations SET phase = 'asleep'").ok());
+  EXPECT_FALSE(raw.Run("UPDATE conversations SET timer = 'egg'").ok());
+  EXPECT_FALSE(raw.Run("UPDATE outbox SET state = 'lost'").ok());
+  EXPECT_TRUE(raw.Run("UPDATE outbox SET state = 'failed', message = NULL").ok());
+  // The statements the engine runs for every event open no temporary table any more.
+  for (const char* sql :
+       {"INSERT INTO outbox (contact, kind, message, queued, state, next_attempt) "
+        "VALUES ('A', 'message', 'm', 1, 'pending', 0)",
+        "UPDATE conversations SET phase = 'idle', timer = 'none' WHERE contact = 'A'",
+        "INSERT INTO ledger (sequence, contact, flow_id, notice_id, notice_version, "
+        "notice_sha256, purposes, decision, time, evidence, previous_hash, hash) "
+        "VALUES (1, 'A', 'f', 'n', 1, 's', '[]', 'granted', 1, 'e', 'p', 'h')",
+        "UPDATE tickets SET state = 'closed', outcome = 'ended' WHERE id = 1"}) {
+    Result<Statement> explain = raw.Prepare(std::string("EXPLAIN ") + sql);
+    ASSERT_TRUE(explain) << explain.error().ToString();
+    int ephemeral = 0;
+    while (explain->Step().value()) ephemeral += explain->ColumnText(1) == "OpenEphemeral";
+    EXPECT_EQ(ephemeral, 0) << sql;
+  }
 }
 
 TEST_F(SqliteStoreTest, TheConnectionIsSetUpForDurabilityAndErasure) {
