@@ -323,7 +323,14 @@ Result<std::size_t> Engine::SweepRetention() {
   // Handed-off chats' transcripts and closed tickets (purpose `support`); no conversation changes.
   Result<std::size_t> transcripts = store_.EraseExpiredHandoffData(clock_.Now());
   if (!transcripts) return transcripts.error();
-  return *erased + *transcripts;
+  if (options_.audit_retention > Duration::zero()) {
+    Result<std::size_t> audit = store_.EraseAuditBefore(clock_.Now() - options_.audit_retention);
+    if (!audit) return audit.error();
+  }
+  // Message ids, final outbox entries, incidents: kept only as long as they serve.
+  Result<std::size_t> history = store_.PruneHistory(clock_.Now(), options_.history);
+  if (!history) return history.error();
+  return *erased + *transcripts + *history;
 }
 
 }  // namespace consentflow::engine

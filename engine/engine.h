@@ -38,6 +38,10 @@ struct EngineOptions {
   int max_steps = 1000;  // see StepContext
   // How long a handed-off chat's transcript and closed ticket are kept (purpose `support`).
   Duration transcript_retention = handoff::kDefaultTranscriptRetention;
+  // How long the handoff audit log keeps its entries; zero keeps them for ever.
+  Duration audit_retention = Duration::zero();
+  // How long processed message ids, final outbox entries and privacy incidents are kept.
+  HistoryRetention history;
   // Called on the engine's thread after a commit, for each ticket it opened or closed and each
   // customer message it added to a transcript (ticket_id 0: the store assigned it). Must not
   // block: the console's push (handoff::HandoffEventBus::Publish) goes here.
@@ -73,8 +77,8 @@ class Engine {
   // conversation is not handed off, kInvalidArgument when a hand-back names a state its flow
   // does not have (nothing is committed then).
   Result<EngineReport> Act(const AgentAction& action);
-  // Erases field values, and handed-off chats' transcripts, past their retention period. Run
-  // at start-up and periodically.
+  // Erases field values, and handed-off chats' transcripts and audit entries, past their
+  // retention period. Run at start-up and periodically.
   Result<std::size_t> SweepRetention();
 
   // Conversations in the cache (for the memory benchmark).

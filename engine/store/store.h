@@ -98,6 +98,19 @@ struct EventOutcome {
   HandoffUpdate handoff;
 };
 
+// How long the engine keeps what it needs only for a while (storage limitation). Each record
+// holds a contact's id, so none is kept for good.
+struct HistoryRetention {
+  // A processed message's id (its text is erased at once): the exactly-once check. WhatsApp
+  // redelivers an unacknowledged webhook for up to 7 days, so a day more than that.
+  Duration message_ids = std::chrono::hours(24 * 8);
+  // An outbox entry once it is final (sent, delivered, read or failed; receipts once accepted):
+  // its delivery status, shown to agents. Statuses can arrive days after the send.
+  Duration sent_messages = std::chrono::hours(24 * 30);
+  // A privacy incident (the store refused a field without consent): accountability.
+  Duration incidents = std::chrono::hours(24 * 365);
+};
+
 // Where an outbox entry stands. The order of the enumerators is the order of progress: a
 // delivery status never moves an entry back (RecordDelivery), so a late `sent` cannot undo a
 // `read`. kFailed sits between kSent and kDelivered: a message can fail after it was sent (131047
@@ -275,6 +288,9 @@ class Store {
   // ---- retention
   // Erases every field value whose expiry is at or before `now`; returns how many.
   virtual Result<std::size_t> EraseExpiredFields(Timestamp now) = 0;
+  // Erases the records the engine needs only for a while (HistoryRetention says how long);
+  // returns how many rows went.
+  virtual Result<std::size_t> PruneHistory(Timestamp now, const HistoryRetention& keep) = 0;
 
   // ---- ledger and incidents
   // Ledger entries with sequence >= `from`, in order, at most `limit`.
@@ -291,6 +307,10 @@ class Store {
   // The open tickets of `queue` ("" for every queue), in waiting order (handoff::WaitsBefore).
   virtual Result<std::vector<handoff::Ticket>> OpenTickets(std::string_view queue) = 0;
   virtual Result<handoff::Ticket> FindTicket(uint64_t ticket_id) = 0;
+  // The contact's open ticket (`open`), or the ticket of theirs that closed last (not `open`;
+  // the latest id among those closed at the latest time); nullopt when there is none.
+  virtual Result<std::optional<handoff::Ticket>> ContactTicket(std::string_view contact,
+                                                               bool open) = 0;
   // Atomic: of any number of concurrent calls for one waiting ticket, exactly one succeeds (one
   // UPDATE ... WHERE state = 'waiting'); the others get kConflict. Returns the claimed ticket.
   // The audit entry ("claim" by `agent`) is written in the same transaction.
@@ -305,8 +325,9 @@ class Store {
   virtual Result<std::vector<handoff::TranscriptEntry>> Transcript(uint64_t ticket_id) = 0;
   // An agent's reply, in one transaction: if the ticket is claimed by `entry.agent` (kConflict
   // otherwise) and the contact's 24-hour window is open at `entry.time` (kFailedPrecondition
-  // otherwise), `message` is queued in the outbox and `entry` appended to the transcript with
-  // that outbox entry, with the audit entry "reply". Returns the entry as stored.
+  // otherwise; a kTemplate message needs no open window), `message` is queued in the outbox and
+  // `entry` appended to the transcript with that outbox entry, with the audit entry "reply"
+  // (detail "template=NAME" for a template). Returns the entry as stored.
   virtual Result<handoff::TranscriptEntry> QueueAgentReply(uint64_t ticket_id,
                                                            const OutboundMessage& message,
                                                            handoff::TranscriptEntry entry) = 0;
@@ -332,8 +353,12 @@ class Store {
 
   // ---- handoff retention
   // Erases the transcript entries whose expiry is at or before `now`, closed tickets kept past
-  // their `keep_until`, and expired sessions; returns how many transcript entries.
+  // their `keep_until`, expired sessions and failed-login counts a day old; returns how many
+  // transcript entries.
   virtual Result<std::size_t> EraseExpiredHandoffData(Timestamp now) = 0;
+  // Erases the audit log's oldest entries, up to the first one written after `before` (the log
+  // stays a gap-free run of ids); returns how many. The one way entries ever leave the log.
+  virtual Result<std::size_t> EraseAuditBefore(Timestamp before) = 0;
 };
 
 }  // namespace consentflow::engine

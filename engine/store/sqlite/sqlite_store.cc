@@ -267,6 +267,55 @@ Result<std::size_t> SqliteStore::EraseExpiredFields(Timestamp now) {
   return erased;
 }
 
+Result<std::size_t> SqliteStore::PruneHistory(Timestamp now, const HistoryRetention& keep) {
+  std::lock_guard lock(mu_);
+  std::size_t pruned = 0;
+  {
+    Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+    if (!tx) return tx.error();
+    // Rows are in arrival order and their times rise with it, so each prune reads only what
+    // it deletes: up to the first row young enough to stay. The inbox keeps at least a day,
+    // because the 24-hour window is read from each contact's latest message; a pending message
+    // stays whatever its age (it still has work to do).
+    const Duration ids = std::max<Duration>(keep.message_ids, std::chrono::hours(24));
+    if (Status s = db_.Run(
+            "DELETE FROM inbox WHERE processed = 1 AND seq < COALESCE("
+            "(SELECT seq FROM inbox WHERE sent >= ?1 ORDER BY seq LIMIT 1), "
+            "(SELECT MAX(seq) + 1 FROM inbox))",
+            ToUnixMillis(now - ids));
+        !s.ok()) {
+      return s;
+    }
+    pruned += static_cast<std::size_t>(db_.Changes());
+    // Pending entries stay whatever their age: they are still to be sent or retried.
+    if (Status s = db_.Run(
+            "DELETE FROM outbox WHERE state <> 'pending' AND id < COALESCE("
+            "(SELECT id FROM outbox WHERE queued >= ?1 ORDER BY id LIMIT 1), "
+            "(SELECT MAX(id) + 1 FROM outbox))",
+            ToUnixMillis(now - keep.sent_messages));
+        !s.ok()) {
+      return s;
+    }
+    pruned += static_cast<std::size_t>(db_.Changes());
+    if (Status s = db_.Run("DELETE FROM incidents WHERE time < ?1",
+                           ToUnixMillis(now - keep.incidents));
+        !s.ok()) {
+      return s;
+    }
+    pruned += static_cast<std::size_t>(db_.Changes());
+    // A window closed over 24 hours ago is closed by its age alone: any message since reopened
+    // it, and without one the window has passed anyway.
+    if (Status s = db_.Run("DELETE FROM closed_windows WHERE closed_at < ?1",
+                           ToUnixMillis(now - std::chrono::hours(24)));
+        !s.ok()) {
+      return s;
+    }
+    pruned += static_cast<std::size_t>(db_.Changes());
+    if (Status s = tx->Commit(); !s.ok()) return s;
+  }
+  return pruned;
+}
+
 // ---- ledger and incidents
 
 Result<std::vector<LedgerEntry>> SqliteStore::ReadLedger(uint64_t from, std::size_t limit) {

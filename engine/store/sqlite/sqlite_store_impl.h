@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   Result<ServiceWindow> ServiceWindowOf(std::string_view contact) override;
   Result<OutboxBacklog> Backlog() override;
   Result<std::size_t> EraseExpiredFields(Timestamp now) override;
+  Result<std::size_t> PruneHistory(Timestamp now, const HistoryRetention& keep) override;
   Result<std::vector<LedgerEntry>> ReadLedger(uint64_t from, std::size_t limit) override;
   Result<std::vector<PrivacyIncident>> ReadIncidents(std::size_t limit) override;
   Result<std::vector<QueuedHandoff>> HandoffQueue(std::string_view queue) override;
@@ -69,6 +70,8 @@ class SqliteStore final : public Store {
   // sqlite_handoff.cc
   Result<std::vector<handoff::Ticket>> OpenTickets(std::string_view queue) override;
   Result<handoff::Ticket> FindTicket(uint64_t ticket_id) override;
+  Result<std::optional<handoff::Ticket>> ContactTicket(std::string_view contact,
+                                                       bool open) override;
   Result<handoff::Ticket> ClaimTicket(uint64_t ticket_id, std::string_view agent,
                                       Timestamp now) override;
   Result<handoff::Ticket> UpdateTicket(const handoff::Ticket& ticket,
@@ -78,6 +81,7 @@ class SqliteStore final : public Store {
                                                    const OutboundMessage& message,
                                                    handoff::TranscriptEntry entry) override;
   Result<std::size_t> EraseExpiredHandoffData(Timestamp now) override;
+  Result<std::size_t> EraseAuditBefore(Timestamp before) override;
 
   // sqlite_agents.cc
   Status AddAgent(const handoff::AgentAccount& account) override;
