@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace consentflow::engine {
 namespace {
@@ -134,9 +135,43 @@ const dsl::Program* Engine::ProgramFor(Conversation& c, const InboundMessage* fi
   return program;
 }
 
+Result<Engine::Withdrawal> Engine::WithdrawalElsewhere(const Conversation& conversation) {
+  Withdrawal withdrawal;
+  Result<std::vector<std::string>> flows = store_.FlowsHoldingData(conversation.contact);
+  if (!flows) return flows.error();
+  for (const std::string& flow_id : *flows) {
+    if (flow_id == conversation.flow_id) continue;
+    Conversation other;
+    other.contact = conversation.contact;
+    if (Status s = store_.LoadFlowData(flow_id, other); !s.ok()) return s;
+    const dsl::Program* program = flows_.Latest(flow_id);
+    for (const auto& [notice_id, consent] : other.consents) {
+      ConsentDecision decision;
+      decision.contact = conversation.contact;
+      decision.flow_id = flow_id;
+      decision.notice_id = notice_id;
+      decision.notice_version = consent.version;
+      decision.purposes = consent.purposes;
+      decision.decision = Decision::kWithdrawn;
+      withdrawal.decisions.push_back(std::move(decision));
+      for (const std::string& purpose : consent.purposes) {
+        std::string description = purpose;
+        if (program != nullptr) {
+          for (const dsl::ProgramPurpose& p : program->purposes) {
+            if (p.id == purpose) description = p.description;
+          }
+        }
+        withdrawal.descriptions.push_back(std::move(description));
+      }
+    }
+    withdrawal.flows.push_back(flow_id);
+  }
+  return withdrawal;
+}
+
 bool Engine::StepInto(Conversation& conversation, const Event& event,
                       const std::string& message_id, std::vector<Pending>& batch,
-                      EngineReport& report) {
+                      EngineReport& report, Withdrawal* elsewhere) {
   const auto* message = std::get_if<InboundMessage>(&event);
   const dsl::Program* program = ProgramFor(conversation, message);
   Pending pending;
@@ -158,8 +193,9 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   DropExpired(conversation, now);
   const Phase phase_before = conversation.phase;
   const std::string queue_before = conversation.handoff ? conversation.handoff->queue : "";
-  StepResult result =
-      Step(StepContext{*program, now, hooks_, options_.max_steps}, std::move(conversation), event);
+  StepContext context{*program, now, hooks_, options_.max_steps, {}};
+  if (elsewhere != nullptr) context.withdrawn_elsewhere = elsewhere->descriptions;
+  StepResult result = Step(context, std::move(conversation), event);
   if (result.conversation.phase == Phase::kHandoff && phase_before != Phase::kHandoff &&
       result.conversation.handoff) {
     pending.new_handoff = result.conversation.handoff->queue;
@@ -175,6 +211,14 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
   conversation = result.conversation;
   pending.outcome.conversation = std::move(result.conversation);
   pending.outcome.decisions = std::move(result.decisions);
+  if (elsewhere != nullptr) {
+    for (ConsentDecision& d : elsewhere->decisions) {
+      d.time = now;
+      d.evidence = message_id;
+      pending.outcome.decisions.push_back(std::move(d));
+    }
+    pending.outcome.erase_flows = std::move(elsewhere->flows);
+  }
   pending.outcome.outbound = std::move(result.outbound);
   pending.outcome.incidents = std::move(result.incidents);
   pending.flow_errors = std::move(result.flow_errors);
@@ -238,6 +282,7 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
     std::vector<Pending> batch;
     std::vector<std::size_t> origin;  // batch[k] came from messages[origin[k]]
     std::unordered_map<std::string, Conversation> working;
+    std::unordered_set<std::string> withdrawn;
     for (std::size_t i = 0; i < messages.size(); ++i) {
       const InboundMessage& m = messages[i];
       if (m.kind == MessageKind::kContactChange) {
@@ -258,7 +303,16 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
         if (!loaded) return loaded.error();
         it = working.emplace(m.contact, std::move(*loaded)).first;
       }
-      StepInto(it->second, m, m.id, batch, report);
+      // A withdrawal word withdraws consent in every flow; once per contact and batch (the
+      // store's view of the other flows is from before the batch).
+      std::optional<Withdrawal> elsewhere;
+      if (m.kind == MessageKind::kText && IsWithdrawal(m.text) && !it->second.flow_id.empty() &&
+          withdrawn.insert(m.contact).second) {
+        Result<Withdrawal> w = WithdrawalElsewhere(it->second);
+        if (!w) return w.error();
+        elsewhere = std::move(*w);
+      }
+      StepInto(it->second, m, m.id, batch, report, elsewhere ? &*elsewhere : nullptr);
       origin.push_back(i);
     }
     std::vector<std::size_t> conflicts;

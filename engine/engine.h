@@ -91,11 +91,21 @@ class Engine {
     std::string new_handoff;  // the queue, when this event handed the conversation over
     std::string left_queue;   // the queue, when this event took the conversation from people
   };
+  // What a withdrawal word takes from the contact's other flows (every consent, and so every
+  // field): the engine reads it from the store before the step, the store erases it in the
+  // step's commit.
+  struct Withdrawal {
+    std::vector<std::string> flows;
+    std::vector<ConsentDecision> decisions;  // without time and evidence: the step sets them
+    std::vector<std::string> descriptions;   // of the purposes those consents covered
+  };
   Result<Conversation> Load(const std::string& contact);
+  Result<Withdrawal> WithdrawalElsewhere(const Conversation& conversation);
   const dsl::Program* ProgramFor(Conversation& conversation, const InboundMessage* first_message);
   // Steps `event` for `conversation` (updated in place) and appends the outcome to `batch`.
   bool StepInto(Conversation& conversation, const Event& event, const std::string& message_id,
-                std::vector<Pending>& batch, EngineReport& report);
+                std::vector<Pending>& batch, EngineReport& report,
+                Withdrawal* elsewhere = nullptr);
   // Commits `batch`; the indexes of outcomes that failed with kConflict (a conversation that
   // changed under the cache) go to `conflicts`, when given.
   Result<EngineReport> CommitBatch(std::vector<Pending> batch, EngineReport report,

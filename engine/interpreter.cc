@@ -340,7 +340,12 @@ class Machine {
         descriptions.push_back(purpose.description);
       }
     }
-    const bool had_consent = !c().consents.empty();
+    for (const std::string& description : cx_.withdrawn_elsewhere) {
+      if (std::find(descriptions.begin(), descriptions.end(), description) == descriptions.end()) {
+        descriptions.push_back(description);
+      }
+    }
+    const bool had_consent = !c().consents.empty() || !cx_.withdrawn_elsewhere.empty();
     c().consents.clear();
     EraseUncoveredFields();
     if (!had_consent) {

@@ -31,6 +31,10 @@ struct StepContext {
   // A conversation that runs this many steps without waiting for the contact is stopped (a
   // flow that loops without asking anything).
   int max_steps = 1000;
+  // A withdrawal word withdraws consent in every flow: the engine withdraws the contact's
+  // consents in their other flows and lists here the descriptions of the purposes that covered,
+  // so the confirmation names them too (and does not say there was no consent).
+  std::vector<std::string> withdrawn_elsewhere = {};
 };
 
 struct StepResult {

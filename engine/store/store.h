@@ -92,6 +92,9 @@ struct EventOutcome {
     std::map<std::string, ActiveConsent> consents;
   };
   std::optional<FlowData> stored;
+  // Other flows of the contact whose fields and consents are all erased with this outcome (a
+  // withdrawal word withdraws consent in every flow; `decisions` holds the withdrawals).
+  std::vector<std::string> erase_flows;
   std::vector<ConsentDecision> decisions;
   std::vector<OutboundMessage> outbound;
   std::vector<PrivacyIncident> incidents;
@@ -221,6 +224,8 @@ class Store {
   // The fields and consents the contact has in `flow_id` (for a conversation that moves to
   // another flow): written into `conversation.fields` and `.consents`.
   virtual Status LoadFlowData(std::string_view flow_id, Conversation& conversation) = 0;
+  // The flows in which the contact has fields or consents stored, in name order.
+  virtual Result<std::vector<std::string>> FlowsHoldingData(std::string_view contact) = 0;
 
   // Moves everything of contact `from` to contact `to` (WhatsApp's "changed number" system
   // message `message_id`, taken from the inbox): the conversation with its fields and consents,

@@ -95,8 +95,14 @@ class Harness {
       EXPECT_TRUE(engine_->SweepRetention());
       return "wait";
     }
-    if (kind < 16 && !sent_.empty()) {
-      const InboundMessage& again = sent_[rng_() % sent_.size()];
+    // WhatsApp redelivers an update for up to 7 days; the engine remembers message ids for 8
+    // (HistoryRetention), so only those are redelivered.
+    std::vector<const InboundMessage*> recent;
+    for (const InboundMessage& m : sent_) {
+      if (clock_.Now() - m.time <= std::chrono::hours(24 * 7)) recent.push_back(&m);
+    }
+    if (kind < 16 && !recent.empty()) {
+      const InboundMessage& again = *recent[rng_() % recent.size()];
       const Result<bool> fresh = engine_->Receive(again);
       EXPECT_TRUE(fresh && !*fresh) << "a redelivery was taken as new";
       Process();

@@ -141,6 +141,9 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
                               : ReplaceFlowData(conversation);
     if (!s.ok()) return s;
   }
+  for (const std::string& flow_id : outcome.erase_flows) {
+    if (Status s = EraseFlowData(conversation.contact, flow_id); !s.ok()) return s;
+  }
   if (Status s = AppendToLedger(outcome.decisions); !s.ok()) return s;
   // The contact's message is marked read before the replies to it go out, unless a person
   // has the chat now: then it is theirs to read.
@@ -325,6 +328,15 @@ Status SqliteStore::UpdateFlowData(const Conversation& c, const EventOutcome::Fl
     }
   }
   return Status::Ok();
+}
+
+Status SqliteStore::EraseFlowData(std::string_view contact, std::string_view flow_id) {
+  if (Status s = db_.Run("DELETE FROM field_values WHERE contact = ?1 AND flow_id = ?2", contact,
+                         flow_id);
+      !s.ok()) {
+    return s;
+  }
+  return db_.Run("DELETE FROM consents WHERE contact = ?1 AND flow_id = ?2", contact, flow_id);
 }
 
 Status SqliteStore::AppendToLedger(const std::vector<ConsentDecision>& decisions) {

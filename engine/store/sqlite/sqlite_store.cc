@@ -172,6 +172,24 @@ Status SqliteStore::LoadFlowData(std::string_view flow_id, Conversation& convers
   return tx->Commit();
 }
 
+Result<std::vector<std::string>> SqliteStore::FlowsHoldingData(std::string_view contact) {
+  std::lock_guard lock(mu_);
+  Result<Statement> rows = db_.Query(
+      "SELECT flow_id FROM consents WHERE contact = ?1 UNION "
+      "SELECT flow_id FROM field_values WHERE contact = ?1 ORDER BY 1",
+      contact);
+  if (!rows) return rows.error();
+  std::vector<std::string> flows;
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        flows.push_back(r.ColumnText(0));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  return flows;
+}
+
 Status SqliteStore::LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
                                        Conversation& conversation) {
   std::map<std::string, FieldValue> fields;

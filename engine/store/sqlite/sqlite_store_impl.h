@@ -46,6 +46,8 @@ class SqliteStore final : public Store {
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
+  Result<std::vector<std::string>> FlowsHoldingData(std::string_view contact) override;
+  Status EraseFlowData(std::string_view contact, std::string_view flow_id);
   Result<bool> MoveContact(std::string_view from, std::string_view to,
                            std::string_view message_id) override;
   Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
