@@ -4,12 +4,10 @@
 #include <filesystem>
 #include <system_error>
 
-#include "dsl/diagnostic.h"
 #include "dsl/edit_distance.h"
-#include "dsl/loader.h"
 #include "engine/answers.h"
 #include "engine/event.h"
-#include "scripting/hook_resolver.h"
+#include "scripting/flow_folder.h"
 
 namespace consentflow::link {
 namespace {
@@ -90,38 +88,21 @@ Result<FlowDirectory> LoadFlowDirectory(const std::string& dir) {
     return Status::NotFound("'" + dir +
                             "' is no folder; --flows names the folder of the .flow files");
   }
-  std::vector<std::string> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".flow") {
-      files.push_back(entry.path().string());
-    }
+  scripting::FlowFolder folder =
+      scripting::LoadFlowFolder(dir, scripting::FailureDetail::kErrorsOnly);
+  if (folder.list_error) {
+    return Status::NotFound("cannot list '" + dir + "': " + folder.list_error.message());
   }
-  if (ec) return Status::NotFound("cannot list '" + dir + "': " + ec.message());
-  if (files.empty()) return Status::NotFound("'" + dir + "' holds no .flow file");
-  std::sort(files.begin(), files.end());
-
-  FlowDirectory flows;
-  flows.dir = dir;
-  std::string errors;
-  for (const std::string& file : files) {
-    dsl::CheckOptions options;
-    options.resolve_hooks = scripting::MakeHookResolver(fs::path(file).parent_path().string());
-    dsl::LoadedFlow loaded = dsl::LoadFlow(file, options);
-    if (!loaded.ok()) {
-      dsl::Diagnostics only_errors;
-      for (const dsl::Diagnostic& d : loaded.diagnostics) {
-        if (d.severity == dsl::Severity::kError) only_errors.push_back(d);
-      }
-      errors += dsl::FormatDiagnostics(loaded.source, only_errors);
-      continue;
-    }
-    flows.programs.push_back(loaded.program);
-  }
-  if (!errors.empty()) {
-    return Status::InvalidArgument(errors +
+  if (folder.flow_files == 0) return Status::NotFound("'" + dir + "' holds no .flow file");
+  if (!folder.failures.empty()) {
+    return Status::InvalidArgument(folder.failures +
                                    "fix these flows first: every code must be checked "
                                    "against the flows that will run");
   }
+
+  FlowDirectory flows;
+  flows.dir = dir;
+  flows.programs = std::move(folder.programs);
   for (const dsl::ProgramPtr& program : flows.programs) {
     if (Status added = flows.registry.Add(program); !added.ok()) {
       return Status::InvalidArgument(added.message());
