@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "dsl/check_context.h"
+#include "dsl/link_code.h"
 #include "dsl/program.h"
 
 namespace consentflow::dsl {
@@ -208,11 +209,8 @@ void CheckLinkCodeLength(CheckContext& cx) {
   for (const ast::Entry& entry : cx.flow().entries) {
     if (entry.kind != ast::EntryKind::kLink) continue;
     for (const ast::Literal& code : entry.values) {
-      const bool word = std::all_of(code.value.begin(), code.value.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-      });
       const std::size_t n = code.value.size();
-      if (!word || n <= kComfortableLinkCode || n > 32) continue;
+      if (!IsValidLinkCode(code.value) || n <= kComfortableLinkCode) continue;
       cx.Warning(code.location, "long-link-code",
                  "link code \"" + code.value + "\" is " + std::to_string(n) +
                      " characters long; people who type it from a poster or a flyer get long "

@@ -6,6 +6,7 @@
 
 #include "dsl/check_context.h"
 #include "dsl/edit_distance.h"
+#include "dsl/link_code.h"
 
 namespace consentflow::dsl {
 namespace {
@@ -142,13 +143,11 @@ void CheckEntries(CheckContext& cx) {
         continue;
       }
       if (entry.kind != ast::EntryKind::kLink) continue;
-      const bool word = std::all_of(value.value.begin(), value.value.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-      });
-      if (!word || value.value.size() > 32) {
+      if (!IsValidLinkCode(value.value)) {
         cx.Error(value.location, "bad-link-code",
-                 "a link code is matched as a whole word: use 1 to 32 letters, digits, '-' or "
-                 "'_', e.g. \"SPRING24\"");
+                 "a link code is matched as a whole word: use 1 to " +
+                     std::to_string(kMaxLinkCode) +
+                     " letters, digits, '-' or '_', e.g. \"SPRING24\"");
       }
       const auto [it, fresh] = codes.emplace(Lower(value.value), value.location);
       if (!fresh) {

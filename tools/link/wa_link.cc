@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "dsl/link_code.h"
 #include "engine/answers.h"
 #include "tools/link/percent_encoding.h"
 #include "tools/link/phone_number.h"
@@ -12,11 +13,6 @@ namespace {
 
 constexpr std::string_view kHttps = "https://wa.me/";
 constexpr std::string_view kHttp = "http://wa.me/";
-
-bool IsCodeChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
-}
 
 // The prefilled text's own rules: UTF-8, no control characters except '\n' and '\t', bounded.
 Status CheckText(std::string_view text) {
@@ -82,10 +78,10 @@ std::size_t FindInvalidUtf8(std::string_view text) {
 
 Status CheckLinkCode(std::string_view code) {
   if (code.empty()) return Status::InvalidArgument("the link code is empty; e.g. \"SPRING24\"");
-  if (code.size() > kMaxLinkCode || !std::all_of(code.begin(), code.end(), IsCodeChar)) {
+  if (!dsl::IsValidLinkCode(code)) {
     return Status::InvalidArgument(
         "link code \"" + std::string(code) + "\" is not a code of the flow language: use 1 to " +
-        std::to_string(kMaxLinkCode) + " letters, digits, '-' or '_', e.g. \"SPRING24\"");
+        std::to_string(dsl::kMaxLinkCode) + " letters, digits, '-' or '_', e.g. \"SPRING24\"");
   }
   return Status::Ok();
 }

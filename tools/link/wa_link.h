@@ -11,14 +11,12 @@
 
 namespace consentflow::link {
 
-// The language's rule for `entry link` codes (docs/flow-language.md): 1 to 32 letters, digits,
-// '-' or '_'. All of them are unreserved in URLs, so a code is never changed by encoding.
-inline constexpr std::size_t kMaxLinkCode = 32;
 // A prefilled text is an invitation to write, not a letter: longer texts are refused (and a
 // QR code of a longer link would be too dense to print small).
 inline constexpr std::size_t kMaxPrefilledBytes = 1000;
 
-// OK when `code` is a valid link code; otherwise kInvalidArgument saying why.
+// OK when `code` is a valid link code (the language's rule, dsl/link_code.h); otherwise
+// kInvalidArgument saying why.
 Status CheckLinkCode(std::string_view code);
 
 // The text the person will send: `text` when it already carries `code` as a whole word
