@@ -1,14 +1,13 @@
 #include "scripting/hook_file.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <utility>
 
 #include <lua.hpp>
+
+#include "scripting/lua/read_hook_file.h"
 
 // This is the C++ build of Lua (liblua5.4-c++): a Lua error unwinds as a C++ exception, and Lua
 // catches it with catch (...). Two consequences shape this file:
@@ -173,26 +172,9 @@ Result<HookFileInfo> InspectHookSource(std::string_view chunk_name, std::string_
 }
 
 Result<HookFileInfo> InspectHookFile(const std::string& path, const HookFileLimits& limits) {
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return Status::NotFound(path + ": cannot open hook file" +
-                            (error != 0 ? std::string(": ") + std::strerror(error) : ""));
-  }
-  // Read at most one byte past the limit: enough for InspectHookSource to refuse the file without
-  // reading all of a huge one.
-  std::string text;
-  char buffer[16 * 1024];
-  while (text.size() <= limits.max_source_bytes) {
-    const std::size_t wanted = std::min(sizeof buffer, limits.max_source_bytes + 1 - text.size());
-    in.read(buffer, static_cast<std::streamsize>(wanted));
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  // libstdc++ sets badbit when read(2) fails, e.g. EISDIR for a directory.
-  if (in.bad()) return Status::NotFound(path + ": cannot read hook file");
-  return InspectHookSource(path, text, limits);
+  Result<std::string> text = lua::ReadHookFile(path, limits.max_source_bytes);
+  if (!text) return text.error();
+  return InspectHookSource(path, *text, limits);
 }
 
 }  // namespace consentflow::scripting

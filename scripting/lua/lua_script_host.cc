@@ -1,11 +1,8 @@
 #include "scripting/lua/lua_script_host.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <shared_mutex>
 #include <tuple>
@@ -14,6 +11,7 @@
 #include "scripting/hook_file.h"
 #include "scripting/lua/hook_api.h"
 #include "scripting/lua/limits.h"
+#include "scripting/lua/read_hook_file.h"
 #include "scripting/lua/sandbox.h"
 #include "scripting/lua_hooks.h"
 #include "scripting/redact.h"
@@ -257,25 +255,6 @@ Status HookModule::Failure(int lua_status, const CallContext& cx) {
 }
 
 namespace {
-
-Result<std::string> ReadHookFile(const std::string& path, std::size_t max_bytes) {
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return Status::NotFound(path + ": cannot open hook file" +
-                            (error != 0 ? std::string(": ") + std::strerror(error) : ""));
-  }
-  std::string text;
-  char buffer[16 * 1024];
-  while (text.size() <= max_bytes) {
-    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, max_bytes + 1 - text.size())));
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  if (in.bad()) return Status::NotFound(path + ": cannot read hook file");
-  return text;
-}
 
 using ModuleKey = std::tuple<std::string, int64_t, std::string>;  // flow id, version, hooks file
 
