@@ -4,21 +4,8 @@
 set -uo pipefail
 cf=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
+# shellcheck source=cli_check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_check.sh"
 
 # check: clean flows exit 0 and say ok; a bad flow exits 1 with GCC-style diagnostics on stderr.
 "$cf" check "$src"/flows/*.flow >"$work/out" 2>"$work/err"
@@ -174,5 +161,4 @@ printf 'flow newsletter.flow\ntest "x"\n  costumer: hi\n' >"$work/tests/c_syntax
 check "test exits 1 on a syntax error" test $? -eq 1
 check "syntax errors are file:line:column" grep -q "c_syntax.test:3:3: error: unknown step 'costumer'; did you mean 'customer'?" "$work/test.out"
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish

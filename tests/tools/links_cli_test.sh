@@ -5,21 +5,8 @@
 set -uo pipefail
 cf=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
+# shellcheck source=cli_check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_check.sh"
 
 # link: the URL on stdout, the code appended, the text percent-encoded.
 "$cf" link --phone "+39 333 123 4567" --code SPRING24 --text "Ciao! Vorrei l'offerta è 🎿" \
@@ -106,5 +93,4 @@ FLOW
 check "a long link code still compiles" test $? -eq 0
 check "check warns about the long code" grep -q "long.flow:2:12: warning: link code \"SPRING-SKI-OFFER-2024\" is 21 characters long" "$work/err"
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish
