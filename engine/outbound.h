@@ -20,12 +20,19 @@ struct OutboundMessage {
     kButtons,          // body + up to 3 reply buttons
     kList,             // body + a list of up to 10 rows, opened by `list_button`
     kLocationRequest,  // body + WhatsApp's "send location" button
+    kTemplate,         // an approved template: `template_name`, `template_language` and its
+                       // body parameters; `body` is the text it renders to (for people, not
+                       // sent). The one kind WhatsApp delivers outside the 24-hour window.
   };
   std::string contact;
   Kind kind = Kind::kText;
   std::string body;
   std::vector<ReplyChoice> choices;
   std::string list_button;  // kList: the title of the button that opens the list
+  // kTemplate (the defaults keep aggregate initialisation of the other kinds short).
+  std::string template_name = {};      // as approved in WhatsApp Manager ("follow_up")
+  std::string template_language = {};  // the approved translation's code ("en", "de_DE")
+  std::vector<std::string> template_params = {};  // the body's {{1}}, {{2}}, ... in order
 
   friend bool operator==(const OutboundMessage&, const OutboundMessage&) = default;
 };

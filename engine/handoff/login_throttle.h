@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "engine/base/clock.h"
 #include "engine/handoff/agent.h"
@@ -22,6 +24,20 @@ struct LoginThrottlePolicy {
   Duration max_delay = std::chrono::minutes(15);
   Duration forget_after = std::chrono::hours(1);
 };
+
+// The policy per source address: more free failures than per account, since several agents may
+// share an address (an office, a proxy), each allowed their typos.
+inline LoginThrottlePolicy SourceThrottlePolicy() {
+  LoginThrottlePolicy policy;
+  policy.free_failures = 10;
+  return policy;
+}
+
+// The keys failures are counted under: "agent:NAME", and "source:" + the IPv4 address or the
+// IPv6 address's /64 prefix (one subscriber's network: an attacker has all of it) as
+// "source:2001:db8:1:2::/64". "" for an empty or unreadable address.
+std::string AccountKey(std::string_view name);
+std::string SourceKey(std::string_view address);
 
 // The wait after `failures` failures (0 for up to free_failures).
 Duration DelayAfter(uint32_t failures, const LoginThrottlePolicy& policy = {});

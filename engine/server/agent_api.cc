@@ -10,6 +10,7 @@
 #include "engine/base/log.h"
 #include "engine/handoff/access.h"
 #include "engine/handoff/transitions.h"
+#include "engine/server/agent_session.h"
 
 namespace consentflow::engine::server {
 namespace {
@@ -118,10 +119,21 @@ json ProfileJson(const AgentProfile& p) {
 
 // What a path under /api/ asks for; parsed on the I/O thread (no I/O).
 struct Route {
-  enum class Kind { kNone, kLogin, kLogout, kQueues, kTickets, kTicket, kTicketAction, kAudit };
+  enum class Kind {
+    kNone,
+    kLogin,
+    kLogout,
+    kQueues,
+    kTickets,
+    kTicket,
+    kTicketAction,
+    kStates,
+    kTemplates,
+    kAudit
+  };
   Kind kind = Kind::kNone;
   uint64_t ticket_id = 0;
-  std::string action;          // kTicketAction: claim, release, transfer, reply, handback, close
+  std::string action;  // kTicketAction: claim, release, transfer, reply, template, handback, close
   const char* method = "GET";  // the one method the route takes
 };
 
@@ -139,6 +151,7 @@ Route Parse(std::string_view path) {
   if (path == "/api/queues") return {Route::Kind::kQueues, 0, "", "GET"};
   if (path == "/api/tickets") return {Route::Kind::kTickets, 0, "", "GET"};
   if (path == "/api/audit") return {Route::Kind::kAudit, 0, "", "GET"};
+  if (path == "/api/templates") return {Route::Kind::kTemplates, 0, "", "GET"};
   constexpr std::string_view kTickets = "/api/tickets/";
   if (!path.starts_with(kTickets)) return r;
   std::string_view rest = path.substr(kTickets.size());
@@ -147,7 +160,9 @@ Route Parse(std::string_view path) {
   if (!id) return r;
   if (slash == std::string_view::npos) return {Route::Kind::kTicket, *id, "", "GET"};
   const std::string_view action = rest.substr(slash + 1);
-  for (const char* known : {"claim", "release", "transfer", "reply", "handback", "close"}) {
+  if (action == "states") return {Route::Kind::kStates, *id, "", "GET"};
+  for (const char* known :
+       {"claim", "release", "transfer", "reply", "template", "handback", "close"}) {
     if (action == known) return {Route::Kind::kTicketAction, *id, std::string(action), "POST"};
   }
   return r;
@@ -218,6 +233,10 @@ class AgentApi::Impl {
         return respond(OpenTicket(route.ticket_id, *actor));
       case Route::Kind::kAudit:
         return respond(Audit(request, *actor));
+      case Route::Kind::kTemplates:
+        return respond(Templates());
+      case Route::Kind::kStates:
+        return States(route.ticket_id, *actor, respond);
       case Route::Kind::kTicketAction:
         return Act(route, request, *actor, respond);
       case Route::Kind::kNone:
@@ -237,12 +256,20 @@ class AgentApi::Impl {
     if (name.empty() || password.empty())
       return Error(400, "send {\"name\": ..., \"password\": ...}");
     const Timestamp now = clock_.Now();
-    // Per account. (Per source address too once HttpRequest carries the peer's address.)
-    const std::string key = "agent:" + name;
+    // Per account, and per client address (someone trying many names from one place).
+    const std::string key = handoff::AccountKey(name);
+    const std::string source = handoff::SourceKey(request.peer);
     Result<handoff::LoginFailures> failures = store_.LoginFailuresOf(key);
     if (!failures) return FromStatus(failures.error());
-    if (const std::optional<Duration> wait =
-            handoff::RetryAfter(*failures, now, options_.throttle)) {
+    Result<handoff::LoginFailures> source_failures = handoff::LoginFailures{};
+    if (!source.empty()) source_failures = store_.LoginFailuresOf(source);
+    if (!source_failures) return FromStatus(source_failures.error());
+    std::optional<Duration> wait = handoff::RetryAfter(*failures, now, options_.throttle);
+    if (const std::optional<Duration> source_wait =
+            handoff::RetryAfter(*source_failures, now, options_.source_throttle)) {
+      wait = std::max(wait.value_or(Duration::zero()), *source_wait);
+    }
+    if (wait) {
       const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
       HttpResponse response = Error(429, "too many failed logins; try again later");
       response.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(seconds, 1)));
@@ -259,16 +286,25 @@ class AgentApi::Impl {
           !s.ok()) {
         return FromStatus(s);
       }
+      if (!source.empty()) {
+        if (Status s = store_.SetLoginFailures(
+                source, handoff::AfterFailure(*source_failures, now, options_.source_throttle));
+            !s.ok()) {
+          return FromStatus(s);
+        }
+      }
       Log(LogLevel::kInfo, "agent_login_failed");  // no name: people type passwords there
       return Error(401, "wrong name or password");
     }
+    // A success clears the account's count, not the address's: one good login must not reset
+    // the count of someone trying other names from the same place.
     if (Status s = store_.SetLoginFailures(key, {}); !s.ok()) return FromStatus(s);
     const std::string token = handoff::NewSessionToken();
     const Timestamp expires = now + options_.session_ttl;
     if (Status s = store_.CreateSession(handoff::TokenDigest(token), name, expires); !s.ok()) {
       return FromStatus(s);
     }
-    const AgentProfile profile = WithConfiguredQueues((*account)->profile);
+    const AgentProfile profile = WithConfiguredQueues((*account)->profile, options_.queues);
     (void)store_.AppendAudit({0, now, name, "login", 0, "", ""});
     return JsonResponse(
         200,
@@ -290,33 +326,14 @@ class AgentApi::Impl {
       refused = Error(401, "log in first (Authorization: Bearer TOKEN)");
       return std::nullopt;
     }
-    Result<std::optional<std::string>> agent =
-        store_.SessionAgent(handoff::TokenDigest(token), clock_.Now());
+    Result<AgentProfile> agent =
+        AgentOfSession(store_, handoff::TokenDigest(token), clock_.Now(), options_.queues);
     if (!agent) {
-      refused = FromStatus(agent.error());
+      refused = agent.error().code() == StatusCode::kNotFound ? Error(401, agent.error().message())
+                                                              : FromStatus(agent.error());
       return std::nullopt;
     }
-    if (!*agent) {
-      refused = Error(401, "the session has expired or was ended; log in again");
-      return std::nullopt;
-    }
-    Result<std::optional<handoff::AgentAccount>> account = store_.FindAgent(**agent);
-    if (!account || !*account) {
-      refused = account ? Error(401, "the account no longer exists") : FromStatus(account.error());
-      return std::nullopt;
-    }
-    return WithConfiguredQueues((*account)->profile);
-  }
-
-  // The queues an agent works: their own and those whose [[queues]] members name them.
-  AgentProfile WithConfiguredQueues(AgentProfile profile) const {
-    for (const QueueConfig& queue : options_.queues) {
-      if (std::find(queue.members.begin(), queue.members.end(), profile.name) !=
-          queue.members.end()) {
-        profile.queues.insert(queue.name);
-      }
-    }
-    return profile;
+    return std::move(*agent);
   }
 
   HttpResponse Logout(const HttpRequest& request, const AgentProfile& actor) {
@@ -453,6 +470,39 @@ class AgentApi::Impl {
     return JsonResponse(200, json{{"entries", list}});
   }
 
+  HttpResponse Templates() const {
+    json list = json::array();
+    for (const handoff::MessageTemplate& t : options_.templates) {
+      list.push_back(json{{"name", t.name},
+                          {"language", t.language},
+                          {"body", t.body},
+                          {"params", t.params}});
+    }
+    return JsonResponse(200, json{{"templates", list}});
+  }
+
+  // The states a hand-back may name: the ticket's conversation's flow, as the engine runs it.
+  void States(uint64_t id, const AgentProfile& actor, Responder& respond) {
+    Result<Ticket> ticket = store_.FindTicket(id);
+    if (!ticket) return respond(FromStatus(ticket.error()));
+    if (const Verdict v = handoff::Check(actor, *ticket, TicketAction::kView); !v.allowed()) {
+      return respond(FromVerdict(v));
+    }
+    if (!options_.flow_states) return respond(Error(503, "the flows cannot be listed here"));
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    options_.flow_states(ticket->contact, [shared](Result<FlowStates> states) {
+      if (!states) {
+        return (*shared)(states.error().code() == StatusCode::kNotFound
+                             ? Error(404, "the conversation's flow is not loaded")
+                             : FromStatus(states.error()));
+      }
+      (*shared)(JsonResponse(200, json{{"flow", states->flow_id},
+                                       {"version", states->version},
+                                       {"start", states->start},
+                                       {"states", states->states}}));
+    });
+  }
+
   // ---- acting
 
   void Act(const Route& route, const HttpRequest& request, const AgentProfile& actor,
@@ -466,6 +516,7 @@ class AgentApi::Impl {
     if (action == "release") return respond(Release(*ticket, actor));
     if (action == "transfer") return respond(Transfer(*ticket, actor, *body));
     if (action == "reply") return respond(Reply(*ticket, actor, *body));
+    if (action == "template") return respond(SendTemplate(*ticket, actor, *body));
     return EndOrHandBack(*ticket, actor, action == "handback", *body, respond);
   }
 
@@ -503,7 +554,8 @@ class AgentApi::Impl {
       Result<std::optional<handoff::AgentAccount>> target = store_.FindAgent(agent);
       if (!target) return FromStatus(target.error());
       if (!*target) return Error(400, "no agent '" + agent + "'");
-      if (!handoff::CanSeeQueue(WithConfiguredQueues((*target)->profile), ticket.queue)) {
+      if (!handoff::CanSeeQueue(WithConfiguredQueues((*target)->profile, options_.queues),
+                                ticket.queue)) {
         return Error(400, "agent '" + agent + "' does not work queue '" + ticket.queue + "'");
       }
       next = handoff::TransferredToAgent(ticket, agent, clock_.Now());
@@ -521,14 +573,65 @@ class AgentApi::Impl {
     const std::string text = StringMember(body, "text");
     if (text.empty()) return Error(400, "send {\"text\": ...}");
     if (text.size() > kMaxReplyBytes) return Error(400, "the reply is longer than 4096 bytes");
-    const Timestamp now = clock_.Now();
     OutboundMessage message;
     message.kind = OutboundMessage::Kind::kText;
     message.body = text;
+    return Queue(ticket, actor, message, "text");
+  }
+
+  // After the 24-hour window: {"name": ..., "language": ... (when the name has several),
+  // "params": [...]}. The holder only, as a reply.
+  HttpResponse SendTemplate(const Ticket& ticket, const AgentProfile& actor, const json& body) {
+    if (const Verdict v = handoff::Check(actor, ticket, TicketAction::kReply); !v.allowed())
+      return FromVerdict(v);
+    const std::string name = StringMember(body, "name");
+    const std::string language = StringMember(body, "language");
+    if (name.empty()) {
+      return Error(400, "send {\"name\": ..., \"params\": [...]}: GET /api/templates lists them");
+    }
+    const handoff::MessageTemplate* chosen = nullptr;
+    std::size_t matches = 0;
+    for (const handoff::MessageTemplate& t : options_.templates) {
+      if (t.name != name || (!language.empty() && t.language != language)) continue;
+      chosen = &t;
+      ++matches;
+    }
+    if (chosen == nullptr) {
+      return Error(400, "no template '" + name + "'" +
+                            (language.empty() ? "" : " in '" + language + "'") +
+                            " is set up; GET /api/templates lists them");
+    }
+    if (matches > 1) return Error(400, "template '" + name + "' has several languages; name one");
+    std::vector<std::string> values;
+    if (const auto params = body.find("params"); params != body.end()) {
+      if (!params->is_array()) return Error(400, "'params' must be a list of texts");
+      for (const json& value : *params) {
+        if (!value.is_string()) return Error(400, "'params' must be a list of texts");
+        values.push_back(value.get<std::string>());
+      }
+    }
+    if (const std::string problem = handoff::CheckTemplateValues(*chosen, values);
+        !problem.empty()) {
+      return Error(400, problem);
+    }
+    OutboundMessage message;
+    message.kind = OutboundMessage::Kind::kTemplate;
+    message.body = handoff::RenderTemplate(*chosen, values);
+    message.template_name = chosen->name;
+    message.template_language = chosen->language;
+    message.template_params = std::move(values);
+    return Queue(ticket, actor, message, "template");
+  }
+
+  // Queues an agent's message (its text as the transcript shows it: `message.body`), announces
+  // it, and answers 202 with the transcript entry and the outbox id.
+  HttpResponse Queue(const Ticket& ticket, const AgentProfile& actor,
+                     const OutboundMessage& message, const char* kind) {
+    const Timestamp now = clock_.Now();
     TranscriptEntry entry;
     entry.agent = actor.name;
-    entry.text = text;
-    entry.kind = "text";
+    entry.text = message.body;
+    entry.kind = kind;
     entry.time = now;
     entry.expires = now + options_.transcript_retention;
     Result<TranscriptEntry> queued = store_.QueueAgentReply(ticket.id, message, entry);

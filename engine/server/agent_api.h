@@ -1,8 +1,9 @@
 #pragma once
 // The agent console's JSON API under /api/ (docs/handoff.md has the reference): log in, list the
 // queues and tickets an agent may see, open a ticket (its transcript, the contact's fields and
-// consents: an audit entry each time), claim, release, transfer, reply, hand back, close; the
-// audit log for supervisors.
+// consents: an audit entry each time), claim, release, transfer, reply, send a template (after
+// the 24-hour window), list the states a hand-back may name, hand back, close; the audit log for
+// supervisors. Failed logins slow down per account and per client address.
 //
 // Threads: Handle() runs on an I/O thread and only parses the path; everything else (SQLite,
 // Argon2id) runs on a BlockingPool, and closing or handing back runs on the engine's thread
@@ -24,6 +25,7 @@
 #include "engine/handoff/credentials.h"
 #include "engine/handoff/event_bus.h"
 #include "engine/handoff/login_throttle.h"
+#include "engine/handoff/message_template.h"
 #include "engine/server/blocking_pool.h"
 #include "engine/server/config.h"
 #include "engine/server/http_server.h"
@@ -31,11 +33,28 @@
 
 namespace consentflow::engine::server {
 
+// The states of a conversation's flow, for the console's hand-back picker.
+struct FlowStates {
+  std::string flow_id;
+  int64_t version = 0;
+  std::vector<std::string> states;  // their names, in the order the flow declares them
+  std::string start;                // the flow's start state
+};
+
+// Finds the states of `contact`'s conversation's flow (the version it runs, else the newest)
+// where the flows live, the engine's thread; calls `done` from any thread. kNotFound when the
+// contact has no conversation or its flow is not loaded.
+using FlowStatesLookup =
+    std::function<void(std::string contact, std::function<void(Result<FlowStates>)> done)>;
+
 struct AgentApiOptions {
   std::vector<QueueConfig> queues;  // the declared queues ([[queues]])
+  std::vector<handoff::MessageTemplate> templates;  // what may be sent after the window ([[templates]])
+  FlowStatesLookup flow_states;  // GET /api/tickets/{id}/states; none: 503
   Duration session_ttl = std::chrono::hours(12);
   Duration transcript_retention = handoff::kDefaultTranscriptRetention;
-  handoff::LoginThrottlePolicy throttle;
+  handoff::LoginThrottlePolicy throttle;  // per account
+  handoff::LoginThrottlePolicy source_throttle = handoff::SourceThrottlePolicy();  // per address
   // The cost of the stand-in hash checked when a login names no agent (so an unknown name takes
   // as long as a wrong password). Tests lower it.
   handoff::PasswordCost dummy_cost = handoff::PasswordCost::Interactive();

@@ -5,6 +5,7 @@
 
 #include "engine/handoff/access.h"
 #include "engine/handoff/credentials.h"
+#include "engine/server/agent_session.h"
 
 namespace consentflow::engine::server {
 namespace {
@@ -80,27 +81,17 @@ std::size_t AgentEvents::authenticated() const {
   return connections_.size();
 }
 
-// The same check as the API's bearer token: a live session of an existing account, its queues
-// joined with the [[queues]] that name it.
-std::optional<handoff::AgentProfile> AgentEvents::Authenticate(const std::string& token_digest) {
-  Result<std::optional<std::string>> name = store_.SessionAgent(token_digest, clock_.Now());
-  if (!name || !*name) return std::nullopt;
-  Result<std::optional<handoff::AgentAccount>> account = store_.FindAgent(**name);
-  if (!account || !*account) return std::nullopt;
-  handoff::AgentProfile profile = (*account)->profile;
-  for (const QueueConfig& queue : queues_) {
-    if (std::find(queue.members.begin(), queue.members.end(), profile.name) != queue.members.end()) {
-      profile.queues.insert(queue.name);
-    }
-  }
-  return profile;
-}
-
 void AgentEvents::Hello(const std::shared_ptr<Connection>& connection, const std::string& token) {
   const bool posted = pool_.Post([this, connection, digest = handoff::TokenDigest(token)] {
-    const std::optional<handoff::AgentProfile> agent = Authenticate(digest);
+    // The same check as the API's bearer token (agent_session.h).
+    const Result<handoff::AgentProfile> agent =
+        AgentOfSession(store_, digest, clock_.Now(), queues_);
     if (!agent) {
-      connection->peer->Close(kCloseUnauthorized, "the session has expired or was ended; log in again");
+      if (agent.error().code() == StatusCode::kNotFound) {
+        connection->peer->Close(kCloseUnauthorized, agent.error().message());
+      } else {
+        connection->peer->Close(kCloseTryAgainLater, "busy; reconnect shortly");
+      }
       return;
     }
     json queues = json::array();
@@ -207,16 +198,20 @@ void AgentEvents::Recheck(const std::shared_ptr<Connection>& connection) {
       std::lock_guard lock(mu_);
       digest = connection->token_digest;
     }
-    const std::optional<handoff::AgentProfile> agent = Authenticate(digest);
+    const Result<handoff::AgentProfile> agent =
+        AgentOfSession(store_, digest, clock_.Now(), queues_);
     std::lock_guard lock(mu_);
     connection->checking = false;
-    connection->checked = clock_.Now();
     if (agent) {
+      connection->checked = clock_.Now();
       connection->agent = *agent;  // queues or role may have changed
       return;
     }
+    // A store that could not answer is asked again with the next event; only a session that is
+    // gone ends the connection.
+    if (agent.error().code() != StatusCode::kNotFound) return;
     connections_.erase(connection->id);
-    connection->peer->Close(kCloseUnauthorized, "the session has expired or was ended; log in again");
+    connection->peer->Close(kCloseUnauthorized, agent.error().message());
   });
   if (!posted) {
     std::lock_guard lock(mu_);

@@ -63,7 +63,6 @@ class AgentEvents final : public WebSocketEndpoint {
   void Dispatch(const handoff::HandoffEvent& event);
   void Resolve();
   void Recheck(const std::shared_ptr<Connection>& connection);
-  std::optional<handoff::AgentProfile> Authenticate(const std::string& token_digest);
 
   Store& store_;
   BlockingPool& pool_;

@@ -26,11 +26,12 @@ class Reader {
   Status Read(ServerConfig& c) {
     static const std::set<std::string_view> kSections = {"server", "whatsapp", "engine", "handoff"};
     for (const auto& [key, node] : root_) {
-      if (key.str() == "queues") continue;  // [[queues]], an array of tables: Queues() reads it
+      // [[queues]] and [[templates]], arrays of tables: Queues() and Templates() read them.
+      if (key.str() == "queues" || key.str() == "templates") continue;
       if (!kSections.contains(key.str()) || !node.is_table()) {
         return Fail(node.source(), "unknown section '" + std::string(key.str()) +
                                        "'; the sections are [server], [whatsapp], [engine], "
-                                       "[handoff] and [[queues]]");
+                                       "[handoff], [[queues]] and [[templates]]");
       }
     }
     const toml::table* server = Section("server");
@@ -49,7 +50,8 @@ class Reader {
       return s;
     }
     const toml::table* handoff = Section("handoff");
-    if (Status s = Known(handoff, "handoff", {"transcript_retention_days", "session_hours"}); !s.ok()) {
+    if (Status s = Known(handoff, "handoff", {"transcript_retention_days", "session_hours",
+                                                "audit_retention_days"}); !s.ok()) {
       return s;
     }
     Status status;
@@ -89,7 +91,9 @@ class Reader {
 
     take(Int(handoff, "transcript_retention_days", c.transcript_retention_days, 1, 3650));
     take(Int(handoff, "session_hours", c.session_hours, 1, 24 * 30));
+    take(Int(handoff, "audit_retention_days", c.audit_retention_days, 1, 36500));
     take(Queues(c.queues));
+    take(Templates(c.templates));
     return status;
   }
 
@@ -259,6 +263,63 @@ class Reader {
       if (q.title.empty()) q.title = q.name;
       if (Status s = Strings(queue, "members", q.members); !s.ok()) return s;
       out.push_back(std::move(q));
+    }
+    return Status::Ok();
+  }
+
+  // [[templates]]: name and language (together unique), body, params.
+  Status Templates(std::vector<handoff::MessageTemplate>& out) const {
+    const toml::node* node = root_.get("templates");
+    if (node == nullptr) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      return Fail(node->source(), "'templates' must be written as [[templates]] tables with a "
+                                  "name, a language, a body and params");
+    }
+    out.clear();
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const toml::node& element : *array) {
+      const toml::table* entry = element.as_table();
+      if (Status s = Known(entry, "[templates]", {"name", "language", "body", "params"}); !s.ok()) {
+        return s;
+      }
+      handoff::MessageTemplate t;
+      if (Status s = String(entry, "name", t.name); !s.ok()) return s;
+      if (t.name.empty()) return Fail(entry->source(), "a [[templates]] entry needs a 'name'");
+      if (!handoff::ValidTemplateName(t.name)) {
+        return Fail(At(entry, "name"), "template name '" + t.name + "' must be lowercase letters, "
+                                       "digits and '_' (as in WhatsApp Manager)");
+      }
+      if (Status s = String(entry, "language", t.language); !s.ok()) return s;
+      if (t.language.empty()) {
+        return Fail(entry->source(), "template '" + t.name + "' needs a 'language' (\"en\", "
+                                     "\"en_US\": the approved translation's code)");
+      }
+      if (!handoff::ValidLanguageCode(t.language)) {
+        return Fail(At(entry, "language"), "'" + t.language + "' is not a language code like "
+                                           "\"en\" or \"en_US\"");
+      }
+      if (!seen.emplace(t.name, t.language).second) {
+        return Fail(At(entry, "name"), "template '" + t.name + "' in '" + t.language +
+                                           "' is declared twice");
+      }
+      if (Status s = String(entry, "body", t.body); !s.ok()) return s;
+      if (entry->get("body") == nullptr) {
+        return Fail(entry->source(), "template '" + t.name + "' needs a 'body': the approved "
+                                     "body text, with {{1}}, {{2}} ... for its parameters");
+      }
+      int64_t params = 0;
+      if (Status s = Integer(entry, "params", params, 0,
+                             static_cast<int64_t>(handoff::kMaxTemplateParams));
+          !s.ok()) {
+        return s;
+      }
+      t.params = static_cast<std::size_t>(params);
+      if (const std::string problem = handoff::CheckTemplateBody(t.body, t.params);
+          !problem.empty()) {
+        return Fail(At(entry, "body"), "template '" + t.name + "': " + problem);
+      }
+      out.push_back(std::move(t));
     }
     return Status::Ok();
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/base/result.h"
+#include "engine/handoff/message_template.h"
 
 namespace consentflow::engine::server {
 
@@ -55,9 +56,14 @@ struct ServerConfig {
   // [handoff]
   int transcript_retention_days = 30;  // purpose `support`: transcripts and closed tickets
   int session_hours = 12;              // an agent's login lasts this long
+  int audit_retention_days = 365;      // audit entries older than this are erased
 
   // [[queues]]
   std::vector<QueueConfig> queues;
+
+  // [[templates]]: what agents may send once a contact's 24-hour window has passed
+  // (handoff/message_template.h; docs/handoff.md).
+  std::vector<handoff::MessageTemplate> templates;
 };
 
 // Where secrets come from; the default reads the process environment.

@@ -59,6 +59,14 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { --shared_->open; }
 
   void Start() {
+    error_code ec;
+    asio::ip::address address = stream_.socket().remote_endpoint(ec).address();
+    if (!ec) {
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      peer_ = address.to_string();
+    }
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
   }
 
@@ -106,6 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(message.body());
+    request.peer = peer_;
 
     if (beast::websocket::is_upgrade(message) && !shared_->stopping) {
       if (WebSocketEndpoint* endpoint = shared_->handler->WebSocketFor(request)) {
@@ -175,6 +184,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Parking> parking_;
   bool keep_alive_ = false;
   unsigned version_ = 11;
+  std::string peer_;  // the client's address, read once when the connection starts
 };
 
 class Server final : public HttpServer {

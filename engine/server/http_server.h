@@ -30,6 +30,9 @@ struct HttpRequest {
   std::string query;   // after '?', as sent
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;    // the raw bytes
+  // The address of the connection's other end ("203.0.113.7", "2001:db8::1"; an IPv4 client of
+  // an IPv6 listener as IPv4), "" when unknown. Behind a reverse proxy this is the proxy.
+  std::string peer;
 
   // The first header named `name` (lowercase), or "".
   std::string Header(std::string_view name) const;

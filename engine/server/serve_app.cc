@@ -15,6 +15,7 @@
 #include "engine/server/demo_phone.h"
 #include "engine/server/engine_worker.h"
 #include "engine/server/flow_directory.h"
+#include "engine/server/handoff_ticket_ids.h"
 #include "engine/server/http_server.h"
 #include "engine/server/inbox_writer.h"
 #include "engine/server/metrics.h"
@@ -61,7 +62,14 @@ class App final : public ServeApp {
     options.batch_size = config_.batch_size;
     options.cache_limit = config_.cache_limit;
     options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
-    options.on_handoff = [this](const handoff::HandoffEvent& event) { events_.Publish(event); };
+    options.audit_retention = std::chrono::hours(24) * config_.audit_retention_days;
+    // On the engine's thread, right after the commit: the ticket ids from the store.
+    ticket_ids_ = std::make_unique<HandoffTicketIds>(*store_);
+    options.on_handoff = [this](const handoff::HandoffEvent& event) {
+      handoff::HandoffEvent resolved = event;
+      ticket_ids_->Resolve(resolved);
+      events_.Publish(resolved);
+    };
     engine_ = std::make_unique<Engine>(*store_, flows_, clock_, hooks_.get(), options);
     if (config_.demo) {
       if (Status s = StartDemoGraph(); !s.ok()) return s;
@@ -231,6 +239,14 @@ class App final : public ServeApp {
     options.queues = config_.queues;
     options.session_ttl = std::chrono::hours(config_.session_hours);
     options.transcript_retention = std::chrono::hours(24) * config_.transcript_retention_days;
+    options.templates = config_.templates;
+    options.flow_states = [this](std::string contact,
+                                 std::function<void(Result<FlowStates>)> done) {
+      // The registry belongs to the engine's thread, and so does the engine's connection.
+      worker_->Post([this, contact = std::move(contact), done = std::move(done)] {
+        done(StatesOf(contact));
+      });
+    };
     auto run_action = [this](AgentAction action, std::function<void(Status)> done) {
       worker_->Post([this, action = std::move(action), done = std::move(done)] {
         Result<EngineReport> report = engine_->Act(action);
@@ -248,6 +264,24 @@ class App final : public ServeApp {
                                             events_, std::move(options));
     routes_->SetAgentApi(agent_api_.get());
     return Status::Ok();
+  }
+
+  // On the engine's thread: the states of the flow `contact`'s conversation runs (as the engine
+  // picks it for a hand-back: the version it started on, else the newest).
+  Result<FlowStates> StatesOf(const std::string& contact) {
+    Result<std::optional<Conversation>> conversation = store_->LoadConversation(contact);
+    if (!conversation) return conversation.error();
+    if (!*conversation) return Status::NotFound("no conversation");
+    const dsl::Program* program =
+        flows_.Find((*conversation)->flow_id, (*conversation)->flow_version);
+    if (program == nullptr) program = flows_.Latest((*conversation)->flow_id);
+    if (program == nullptr) return Status::NotFound("the flow is not loaded");
+    FlowStates states;
+    states.flow_id = program->flow_id;
+    states.version = program->version;
+    for (const dsl::ProgramState& state : program->states) states.states.push_back(state.id);
+    if (program->start < program->states.size()) states.start = program->states[program->start].id;
+    return states;
   }
 
   Status ReloadFlows() override {
@@ -318,6 +352,7 @@ class App final : public ServeApp {
   handoff::HandoffEventBus events_;
   std::unique_ptr<scripting::LuaHooks> hooks_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<HandoffTicketIds> ticket_ids_;  // used on the engine's thread only
   std::unique_ptr<whatsapp::OutboxSender> sender_;
   std::mutex metrics_mu_;
   whatsapp::OutboxSenderCounters sent_before_;  // guarded by metrics_mu_

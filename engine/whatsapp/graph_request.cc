@@ -56,8 +56,29 @@ Json LocationRequest(const OutboundMessage& m) {
           {"action", {{"name", "send_location"}}}};
 }
 
+// ../shared/whatsapp/README.md §9.4: name and language pick the approved template; the body's
+// parameters fill {{1}}, {{2}}, ... in order (no "components" when it has none).
+Json Template(const OutboundMessage& m) {
+  Json json = {{"name", m.template_name},
+               {"language", {{"code", m.template_language}, {"policy", "deterministic"}}}};
+  if (!m.template_params.empty()) {
+    Json parameters = Json::array();
+    for (const std::string& value : m.template_params) {
+      parameters.push_back({{"type", "text"}, {"text", value}});
+    }
+    json["components"] = Json::array({{{"type", "body"}, {"parameters", std::move(parameters)}}});
+  }
+  return json;
+}
+
 Status CheckShape(const OutboundMessage& m) {
   if (m.contact.empty()) return Status::InvalidArgument("whatsapp: a message without a recipient");
+  if (m.kind == OutboundMessage::Kind::kTemplate) {
+    if (m.template_name.empty() || m.template_language.empty()) {
+      return Status::InvalidArgument("whatsapp: a template message needs a name and a language");
+    }
+    return Status::Ok();  // the body is what it renders to, not sent
+  }
   if (m.body.empty()) return Status::InvalidArgument("whatsapp: a message without a body");
   const std::size_t n = m.choices.size();
   if (m.kind == OutboundMessage::Kind::kButtons && (n == 0 || n > kMaxReplyButtons)) {
@@ -94,6 +115,10 @@ Result<std::string> MessageRequestBody(const OutboundMessage& message) {
     case OutboundMessage::Kind::kLocationRequest:
       json["type"] = "interactive";
       json["interactive"] = LocationRequest(message);
+      break;
+    case OutboundMessage::Kind::kTemplate:
+      json["type"] = "template";
+      json["template"] = Template(message);
       break;
   }
   // Invalid UTF-8 would make dump() throw; replace it rather than fail a reply over one byte.

@@ -7,6 +7,9 @@
 //   kButtons          interactive "button": the body and 1-3 reply buttons (choose, consent)
 //   kList             interactive "list": the body, the list button and 1-10 rows in one section
 //   kLocationRequest  interactive "location_request_message" with the "send_location" action
+//   kTemplate         {"type":"template","template":{"name":..,"language":{"code":..,"policy":
+//                     "deterministic"},"components":[{"type":"body","parameters":[{"type":"text",
+//                     "text":..}, ...]}]}} (no components without parameters)
 //   read receipt      {"messaging_product":"whatsapp","status":"read","message_id":..}
 // The recipient is `to` with a leading '+' for a WhatsApp id (digits; without the '+' Meta would
 // prepend the business number's country code), or `recipient` for a business-scoped user id

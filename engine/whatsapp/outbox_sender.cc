@@ -117,7 +117,8 @@ class OutboxSender::Impl {
         }
         window = windows.emplace(contact, *read).first;
       }
-      if (!window->second.OpenAt(now)) {
+      // Only a template may reach a contact outside the window.
+      if (!window->second.OpenAt(now) && entry.message.kind != OutboundMessage::Kind::kTemplate) {
         Count([](OutboxSenderCounters& c) { ++c.outside_window; });
         Fail(entry, SendError{0, kOutsideWindow}, now);
         return true;

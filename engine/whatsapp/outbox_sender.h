@@ -13,8 +13,9 @@
 //   are retried after exponential backoff with full jitter; other 4xx fail the entry with its
 //   code, without a retry.
 // - No free-form message goes to a contact outside their 24-hour window (store's
-//   ServiceWindow): such an entry fails with code 0 and the reason, without a request (templates,
-//   which may go outside it, are not supported yet). 131047 from the API closes the window until
+//   ServiceWindow): such an entry fails with code 0 and the reason, without a request. A
+//   template message (OutboundMessage::Kind::kTemplate) is what may go outside it, and goes
+//   (paced like any other message). 131047 from the API closes the window until
 //   the contact writes again. Read receipts are not messages and need no window.
 //
 // Pacing: a token bucket per business number (default 80/s, WhatsApp's default throughput) and

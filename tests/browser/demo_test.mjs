@@ -163,7 +163,10 @@ async function run() {
 
     step('the agent hands back to the bot at "menu"; the bot resumes');
     const menus = await phone.locator('#chat li.bubble.business', { hasText: 'What can we help you with?' }).count();
-    await console_.getByLabel('Hand back at state').fill('menu');
+    // The choices are the states of the conversation's flow, from the API.
+    const states = console_.getByLabel('Hand back at state');
+    await states.locator('option[value="menu"]').waitFor({ state: 'attached' });
+    await states.selectOption('menu');
     await console_.getByRole('button', { name: 'Hand back to bot' }).click();
     await console_.locator('#chat-state').getByText(/Closed \(handed_back\)/).waitFor();
     await phone.waitForFunction((n) => [...document.querySelectorAll('#chat li.bubble.business')]

@@ -37,6 +37,21 @@ class AgentApiTest : public EngineFixture {
     AgentApiOptions options;
     options.queues = {{"support", "Customer support", {"ann"}}, {"sales", "Sales", {}}};
     options.dummy_cost = handoff::PasswordCost::Minimum();
+    options.templates = {{"follow_up", "en", "Hello {{1}}, we have news about {{2}}.", 2},
+                         {"follow_up", "de", "Hallo {{1}}, es gibt Neues zu {{2}}.", 2},
+                         {"still_there", "en", "Are you still there?", 0}};
+    // As the server does it on the engine's thread (the registry is not changed in these tests).
+    options.flow_states = [this](std::string contact,
+                                 std::function<void(Result<FlowStates>)> done) {
+      Result<std::optional<Conversation>> c = store_->LoadConversation(contact);
+      if (!c || !*c) return done(Status::NotFound("no conversation"));
+      const dsl::Program* program = registry_.Find((*c)->flow_id, (*c)->flow_version);
+      if (program == nullptr) return done(Status::NotFound("no flow"));
+      FlowStates states{program->flow_id, program->version, {}, ""};
+      for (const dsl::ProgramState& state : program->states) states.states.push_back(state.id);
+      states.start = program->states[program->start].id;
+      done(std::move(states));
+    };
     pool_ = std::make_unique<BlockingPool>(4, 256);
     // Runs on the pool thread: the test thread never drives the engine while a request runs.
     auto run_action = [this](AgentAction action, std::function<void(Status)> done) {
@@ -65,9 +80,10 @@ class AgentApiTest : public EngineFixture {
   }
 
   Answer Call(const std::string& method, const std::string& target, const std::string& token = "",
-              const std::string& body = "") {
+              const std::string& body = "", const std::string& peer = "") {
     HttpRequest request;
     request.method = method;
+    request.peer = peer;
     const std::size_t q = target.find('?');
     request.path = target.substr(0, q);
     if (q != std::string::npos) request.query = target.substr(q + 1);
@@ -164,6 +180,9 @@ TEST_F(AgentApiTest, EveryEndpointNeedsAValidSession) {
       {"POST", Path(id, "release")},
       {"POST", Path(id, "transfer")},
       {"POST", Path(id, "reply")},
+      {"POST", Path(id, "template")},
+      {"GET", Path(id, "states")},
+      {"GET", "/api/templates"},
       {"POST", Path(id, "handback")},
       {"POST", Path(id, "close")},
       {"GET", "/api/audit"}};
@@ -186,9 +205,9 @@ TEST_F(AgentApiTest, AnAgentOfAnotherQueueIsForbiddenEverywhereOnTheTicket) {
   const std::string bob = Login("bob");
   const std::string body = R"({"queue":"sales","agent":"","text":"hi","state":"start"})";
   for (const std::string action :
-       {"", "claim", "release", "transfer", "reply", "handback", "close"}) {
-    const Answer a =
-        Call(action.empty() ? "GET" : "POST", Path(id, action), bob, action.empty() ? "" : body);
+       {"", "claim", "release", "transfer", "reply", "template", "states", "handback", "close"}) {
+    const bool get = action.empty() || action == "states";
+    const Answer a = Call(get ? "GET" : "POST", Path(id, action), bob, get ? "" : body);
     EXPECT_EQ(a.status, 403) << action << " " << a.body.dump();
     EXPECT_EQ(a.body.dump().find("c1"), std::string::npos) << "no contact in errors";
   }
@@ -378,6 +397,137 @@ TEST_F(AgentApiTest, HandBackResumesTheFlowAndCloseEndsIt) {
   EXPECT_EQ(audit.back().action, "close");
   EXPECT_EQ(audit[audit.size() - 2].action, "hand_back");
   EXPECT_EQ(audit[audit.size() - 2].detail, "state=start");
+}
+
+TEST_F(AgentApiTest, FailedLoginsSlowDownPerAddressToo) {
+  const std::string office = "203.0.113.7";
+  const auto login = [&](const std::string& name, const std::string& password,
+                         const std::string& from) {
+    return Call("POST", "/api/login", "", json{{"name", name}, {"password", password}}.dump(), from);
+  };
+  // Ten failures from one address, spread over names so no account is slowed: still free.
+  const std::vector<std::string> names = {"ann", "cat", "bob", "zed", "max"};
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(login(names[i % names.size()], "guess", office).status, 401) << i;
+  }
+  EXPECT_EQ(login("sue", "sue-secret", office).status, 200) << "ten are free per address";
+  // The eleventh failure from there makes the next attempt wait, whatever the name.
+  EXPECT_EQ(login("yan", "guess", office).status, 401);
+  const Answer slowed = login("sue", "sue-secret", office);
+  EXPECT_EQ(slowed.status, 429);
+  EXPECT_EQ(slowed.retry_after, "1");
+  EXPECT_EQ(login("sue", "sue-secret", "198.51.100.2").status, 200) << "another address is not slowed";
+  EXPECT_EQ(login("sue", "sue-secret", "").status, 200) << "no address: per account only";
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(login("sue", "sue-secret", office).status, 200);
+  // That success did not clear the address's count: the next failure waits 2 s.
+  EXPECT_EQ(login("yan", "guess", office).status, 401);
+  EXPECT_EQ(login("sue", "sue-secret", office).retry_after, "2");
+  // An IPv6 network counts as one address.
+  for (int i = 0; i < 11; ++i) {
+    const std::string from = "2001:db8:7:7::" + std::to_string(i + 1);
+    EXPECT_EQ(login("v6-" + std::to_string(i), "guess", from).status, 401) << i;
+  }
+  EXPECT_EQ(login("sue", "sue-secret", "2001:db8:7:7::99").status, 429);
+  EXPECT_EQ(login("sue", "sue-secret", "2001:db8:7:8::1").status, 200);
+}
+
+TEST_F(AgentApiTest, TemplatesAreListedForAnyoneLoggedIn) {
+  const Answer list = Call("GET", "/api/templates", Login("bob"));
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["templates"].size(), 3u);
+  EXPECT_EQ(list.body["templates"][0], (json{{"name", "follow_up"},
+                                             {"language", "en"},
+                                             {"body", "Hello {{1}}, we have news about {{2}}."},
+                                             {"params", 2}}));
+  EXPECT_EQ(Call("POST", "/api/templates", Login("bob")).status, 405);
+}
+
+TEST_F(AgentApiTest, ATemplateReachesTheCustomerAfterTheWindowWithItsDeliveryStatus) {
+  const uint64_t id = HandOff("c1");
+  const std::string ann = Login("ann"), cat = Login("cat"), sue = Login("sue");
+  const std::string send = R"({"name":"follow_up","language":"en","params":["Lena","your order"]})";
+  EXPECT_EQ(Call("POST", Path(id, "template"), ann, send).status, 409) << "claim first";
+  ASSERT_EQ(Call("POST", Path(id, "claim"), ann).status, 200);
+  EXPECT_EQ(Call("POST", Path(id, "template"), cat, send).status, 409) << "ann's chat";
+  EXPECT_EQ(Call("POST", Path(id, "template"), Login("bob"), send).status, 403) << "not bob's queue";
+  clock_.Advance(std::chrono::hours(25));
+  const std::string again = Login("ann");
+  EXPECT_EQ(Call("POST", Path(id, "reply"), again, R"({"text":"Hello?"})").status, 409);
+
+  // Wrong requests say what is wrong.
+  const auto refused = [&](const std::string& body) {
+    const Answer a = Call("POST", Path(id, "template"), again, body);
+    EXPECT_EQ(a.status, 400) << body;
+    return a.body["error"].get<std::string>();
+  };
+  EXPECT_EQ(refused(R"({})"),
+            "send {\"name\": ..., \"params\": [...]}: GET /api/templates lists them");
+  EXPECT_EQ(refused(R"({"name":"nope","params":[]})"),
+            "no template 'nope' is set up; GET /api/templates lists them");
+  EXPECT_EQ(refused(R"({"name":"follow_up","language":"fr","params":["a","b"]})"),
+            "no template 'follow_up' in 'fr' is set up; GET /api/templates lists them");
+  EXPECT_EQ(refused(R"({"name":"follow_up","params":["a","b"]})"),
+            "template 'follow_up' has several languages; name one");
+  EXPECT_EQ(refused(R"({"name":"follow_up","language":"en","params":["Lena"]})"),
+            "template 'follow_up' takes 2 parameters, not 1");
+  EXPECT_EQ(refused(R"({"name":"follow_up","language":"en","params":"Lena"})"),
+            "'params' must be a list of texts");
+  EXPECT_EQ(refused(R"({"name":"follow_up","language":"en","params":["Lena",3]})"),
+            "'params' must be a list of texts");
+  EXPECT_EQ(refused(json{{"name", "follow_up"},
+                         {"language", "en"},
+                         {"params", {"Lena", std::string(1025, 'x')}}}
+                        .dump()),
+            "parameter {{2}} is longer than 1024 bytes");
+  EXPECT_EQ(refused(R"({"name":"follow_up","language":"en","params":["Le\nna","x"]})"),
+            "parameter {{1}} has a new line or a tab; WhatsApp refuses those in parameters");
+
+  const Answer sent = Call("POST", Path(id, "template"), again, send);
+  ASSERT_EQ(sent.status, 202) << sent.body.dump();
+  EXPECT_EQ(sent.body["message"]["kind"], "template");
+  EXPECT_EQ(sent.body["message"]["text"], "Hello Lena, we have news about your order.");
+  EXPECT_EQ(sent.body["message"]["delivery"], "pending");
+  EXPECT_EQ(Outbox("c1").back(), "Hello Lena, we have news about your order.");
+  const uint64_t outbox_id = sent.body["outbox_id"];
+  Result<OutboxEntry> queued = store_->LookupOutbox(outbox_id);
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->message.kind, OutboundMessage::Kind::kTemplate);
+  EXPECT_EQ(queued->message.template_params, (std::vector<std::string>{"Lena", "your order"}));
+  ASSERT_TRUE(store_->MarkSent(outbox_id, "wamid.template.1").ok());
+  ASSERT_TRUE(
+      store_->RecordDelivery({"wamid.template.1", OutboxState::kDelivered, clock_.Now(), {}}).value());
+  const Answer open = Call("GET", Path(id), again);
+  ASSERT_EQ(open.body["transcript"].size(), 1u);
+  EXPECT_EQ(open.body["transcript"][0]["kind"], "template");
+  EXPECT_EQ(open.body["transcript"][0]["delivery"], "delivered");
+  EXPECT_EQ(Audit().back().detail, "") << "the view after it";
+  EXPECT_EQ(Audit()[Audit().size() - 2].detail, "template=follow_up");
+  // A template without parameters needs no "params"; a supervisor claims first, as for replies.
+  EXPECT_EQ(Call("POST", Path(id, "template"), Login("sue"), R"({"name":"still_there"})").status,
+            409);
+  EXPECT_EQ(Call("POST", Path(id, "template"), again, R"({"name":"still_there"})").status, 202);
+  std::lock_guard lock(published_mu_);
+  EXPECT_EQ(published_.back().kind, handoff::HandoffEvent::Kind::kMessage);
+  EXPECT_EQ(published_.back().ticket_id, id);
+}
+
+TEST_F(AgentApiTest, TheStatesOfTheTicketsFlowForTheHandBack) {
+  const uint64_t id = HandOff("c1");
+  const Answer states = Call("GET", Path(id, "states"), Login("ann"));
+  ASSERT_EQ(states.status, 200) << states.body.dump();
+  EXPECT_EQ(states.body, (json{{"flow", "desk"},
+                               {"version", 1},
+                               {"start", "start"},
+                               {"states", {"start", "hours", "person"}}}));
+  EXPECT_EQ(Call("GET", Path(id, "states"), Login("sue")).status, 200) << "a supervisor sees all";
+  EXPECT_EQ(Call("GET", Path(id, "states"), Login("bob")).status, 403);
+  EXPECT_EQ(Call("GET", Path(id + 1000, "states"), Login("ann")).status, 404);
+  EXPECT_EQ(Call("POST", Path(id, "states"), Login("ann")).status, 405);
+  // Every state listed is one a hand-back accepts.
+  const std::string ann = Login("ann");
+  ASSERT_EQ(Call("POST", Path(id, "claim"), ann).status, 200);
+  EXPECT_EQ(Call("POST", Path(id, "handback"), ann, R"({"state":"hours"})").status, 200);
 }
 
 }  // namespace

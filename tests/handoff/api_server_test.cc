@@ -217,6 +217,14 @@ TEST_F(ApiServerTest, FromHandoffToHandBackOverHttp) {
   ASSERT_EQ(reply.status, 202) << reply.body.dump();
   EXPECT_EQ(Outbox().back(), "Sorry! Let me look into it.");
 
+  // The hand-back's choices: the states of the conversation's flow, from the engine's thread.
+  const Reply states = Call("GET", ticket + "/states", token);
+  ASSERT_EQ(states.status, 200) << states.body.dump();
+  EXPECT_EQ(states.body["flow"], "support_desk");
+  const std::vector<std::string> names = states.body["states"];
+  EXPECT_NE(std::find(names.begin(), names.end(), "anything_else"), names.end());
+  EXPECT_EQ(states.body["start"], names.front());
+
   const Reply back = Call("POST", ticket + "/handback", token, R"({"state":"anything_else"})");
   ASSERT_EQ(back.status, 200) << back.body.dump();
   EXPECT_EQ(back.body["ticket"]["outcome"], "handed_back");
@@ -224,9 +232,10 @@ TEST_F(ApiServerTest, FromHandoffToHandBackOverHttp) {
       << "the bot resumes where the agent chose";
 
   std::lock_guard lock(events_mu_);
+  // Every event carries the ticket's id, those from the engine's commits included.
   auto has = [&](handoff::HandoffEvent::Kind kind, const std::string& state) {
     return std::any_of(events_.begin(), events_.end(), [&](const handoff::HandoffEvent& e) {
-      return e.kind == kind && e.state == state && e.contact == kContact;
+      return e.kind == kind && e.state == state && e.contact == kContact && e.ticket_id == id;
     });
   };
   EXPECT_TRUE(has(handoff::HandoffEvent::Kind::kTicketChanged, "waiting"))

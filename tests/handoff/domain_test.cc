@@ -9,6 +9,7 @@
 #include "engine/handoff/credentials.h"
 #include "engine/handoff/event_bus.h"
 #include "engine/handoff/login_throttle.h"
+#include "engine/handoff/message_template.h"
 #include "engine/handoff/transitions.h"
 
 namespace consentflow::engine::handoff {
@@ -166,6 +167,54 @@ TEST(LoginThrottle, AttemptsDuringTheWaitAreRefusedAndOldCountsAreForgotten) {
   // An hour later the count starts again.
   const LoginFailures later = AfterFailure(record, now + std::chrono::hours(2));
   EXPECT_EQ(later.failures, 1u);
+}
+
+TEST(LoginThrottle, FailuresCountPerAccountAndPerAddressOrIpv6Network) {
+  EXPECT_EQ(AccountKey("ann"), "agent:ann");
+  EXPECT_EQ(SourceKey("203.0.113.7"), "source:203.0.113.7");
+  EXPECT_EQ(SourceKey("::ffff:203.0.113.7"), "source:203.0.113.7") << "an IPv4 client";
+  EXPECT_EQ(SourceKey("2001:db8:1:2:aaaa::1"), "source:2001:db8:1:2::/64");
+  EXPECT_EQ(SourceKey("2001:db8:1:2:bbbb::9"), SourceKey("2001:db8:1:2:aaaa::1"))
+      << "one network, one count";
+  EXPECT_NE(SourceKey("2001:db8:1:3::1"), SourceKey("2001:db8:1:2::1"));
+  EXPECT_EQ(SourceKey(""), "");
+  EXPECT_EQ(SourceKey("not an address"), "");
+  EXPECT_EQ(DelayAfter(10, SourceThrottlePolicy()), Duration::zero()) << "ten free per address";
+  EXPECT_EQ(DelayAfter(11, SourceThrottlePolicy()), std::chrono::seconds(1));
+}
+
+TEST(MessageTemplates, NamesLanguagesAndPlaceholders) {
+  EXPECT_TRUE(ValidTemplateName("follow_up_2"));
+  EXPECT_FALSE(ValidTemplateName("Follow-up"));
+  EXPECT_FALSE(ValidTemplateName(""));
+  for (const char* code : {"en", "fil", "en_US", "zh_HK"}) EXPECT_TRUE(ValidLanguageCode(code)) << code;
+  for (const char* code : {"e", "english", "en-US", "en_us", "en_", "EN"}) {
+    EXPECT_FALSE(ValidLanguageCode(code)) << code;
+  }
+  EXPECT_EQ(Placeholders("Hi {{1}}, {{2}} and {{1}}; not {{x}} or {1} or {{}}"),
+            (std::vector<std::size_t>{1, 2, 1}));
+  EXPECT_EQ(CheckTemplateBody("Hi {{1}}, {{2}}", 2), "");
+  EXPECT_EQ(CheckTemplateBody("Hi {{2}}", 2), "'params' is 2 but the body never uses {{1}}");
+  EXPECT_EQ(CheckTemplateBody("Hi {{0}}", 0),
+            "the body uses {{0}} but 'params' is 0; set 'params' to the number of parameters");
+  EXPECT_EQ(CheckTemplateBody("", 0), "the body is empty; copy the approved template's body text");
+}
+
+TEST(MessageTemplates, ValuesAreCheckedThenRendered) {
+  const MessageTemplate t{"follow_up", "en", "Hello {{1}}, about {{2}}: {{1}}?", 2};
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena", "order 48213"}), "");
+  EXPECT_EQ(RenderTemplate(t, {"Lena", "order 48213"}), "Hello Lena, about order 48213: Lena?");
+  EXPECT_EQ(RenderTemplate(t, {"{{2}}", "x"}), "Hello {{2}}, about x: {{2}}?")
+      << "a value is not rendered again";
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena"}), "template 'follow_up' takes 2 parameters, not 1");
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena", ""}), "parameter {{2}} is empty");
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena", std::string(1025, 'x')}),
+            "parameter {{2}} is longer than 1024 bytes");
+  EXPECT_EQ(CheckTemplateValues(t, {"Le\nna", "x"}),
+            "parameter {{1}} has a new line or a tab; WhatsApp refuses those in parameters");
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena", "a     b"}),
+            "parameter {{2}} has more than 4 spaces in a row; WhatsApp refuses that in parameters");
+  EXPECT_EQ(CheckTemplateValues(t, {"Lena", "a    b"}), "") << "four spaces are fine";
 }
 
 TEST(Credentials, Argon2idHashesVerifyOnlyTheirPassword) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/handoff/transitions.h"
+#include "engine/server/handoff_ticket_ids.h"
 #include "engine/store/sqlite/sqlite_db.h"
 #include "tests/handoff/handoff_test_support.h"
 
@@ -209,6 +210,94 @@ TEST_F(HandoffStoreTest, NoReplyOnceTheTwentyFourHourWindowHasPassed) {
   EXPECT_TRUE(Reply(id, "ann", "Here now"));
 }
 
+TEST_F(HandoffStoreTest, ATemplateGoesOutAfterTheWindowWhereFreeTextCannot) {
+  const uint64_t id = HandOff("c1");
+  Claim(id, "ann");
+  clock_.Advance(std::chrono::hours(25));
+  ASSERT_EQ(Reply(id, "ann", "Sorry for the wait").error().code(), StatusCode::kFailedPrecondition);
+  OutboundMessage follow_up;
+  follow_up.kind = OutboundMessage::Kind::kTemplate;
+  follow_up.body = "Hello Lena, we have news about your request.";
+  follow_up.template_name = "follow_up";
+  follow_up.template_language = "en";
+  follow_up.template_params = {"Lena"};
+  TranscriptEntry e;
+  e.agent = "ann";
+  e.text = follow_up.body;
+  e.time = clock_.Now();
+  e.expires = clock_.Now() + kDefaultTranscriptRetention;
+  Result<TranscriptEntry> sent = store_->QueueAgentReply(id, follow_up, e);
+  ASSERT_TRUE(sent) << sent.error().message();
+  EXPECT_EQ(sent->kind, "template");
+  // The outbox keeps what the sender needs to send it again after a restart.
+  Result<OutboxEntry> queued = store_->LookupOutbox(*sent->outbox_id);
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->message.kind, OutboundMessage::Kind::kTemplate);
+  EXPECT_EQ(queued->message.contact, "c1");
+  EXPECT_EQ(queued->message.template_name, "follow_up");
+  EXPECT_EQ(queued->message.template_language, "en");
+  EXPECT_EQ(queued->message.template_params, std::vector<std::string>{"Lena"});
+  EXPECT_EQ(queued->message.body, "Hello Lena, we have news about your request.");
+  Result<std::vector<TranscriptEntry>> transcript = store_->Transcript(id);
+  ASSERT_EQ(transcript->size(), 1u);
+  EXPECT_EQ(transcript->front().kind, "template");
+  EXPECT_EQ(transcript->front().delivery, "pending");
+  const std::vector<AuditEntry> audit = store_->ReadAudit(0, 100).value();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().action, "reply");
+  EXPECT_EQ(audit.back().detail, "template=follow_up");
+}
+
+TEST_F(HandoffStoreTest, AContactsOpenTicketAndTheOneClosedLast) {
+  EXPECT_FALSE(store_->ContactTicket("c1", true).value());
+  const uint64_t first = HandOff("c1");
+  EXPECT_EQ(store_->ContactTicket("c1", true).value()->id, first);
+  EXPECT_FALSE(store_->ContactTicket("c1", false).value());
+  ASSERT_TRUE(engine_->Act({AgentAction::Kind::kHandBack, "c1", "ann", "person"}));
+  const uint64_t second = store_->ContactTicket("c1", true).value()->id;
+  EXPECT_NE(second, first);
+  EXPECT_EQ(store_->ContactTicket("c1", false).value()->id, first);
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(engine_->Act({AgentAction::Kind::kClose, "c1", "ann", ""}));
+  EXPECT_FALSE(store_->ContactTicket("c1", true).value());
+  EXPECT_EQ(store_->ContactTicket("c1", false).value()->id, second);
+}
+
+TEST_F(HandoffStoreTest, EventsFromTheEnginesCommitsGetTheirTicketIds) {
+  // As the server wires it: resolved on the engine's thread, right after each commit.
+  server::HandoffTicketIds ids(*store_);
+  std::vector<HandoffEvent> resolved;
+  EngineOptions options;
+  options.on_handoff = [&](const HandoffEvent& e) {
+    HandoffEvent copy = e;
+    ids.Resolve(copy);
+    resolved.push_back(copy);
+  };
+  engine_ = std::make_unique<Engine>(*store_, registry_, clock_, nullptr, options);
+  const uint64_t first = HandOff("c1");
+  Send("c1", "hello?");
+  // Handed back to a state that hands off again: one commit closes the first, opens a second.
+  ASSERT_TRUE(engine_->Act({AgentAction::Kind::kHandBack, "c1", "ann", "person"}));
+  const uint64_t second = store_->ContactTicket("c1", true).value()->id;
+  Send("c1", "still me");
+  ASSERT_TRUE(engine_->Act({AgentAction::Kind::kClose, "c1", "ann", ""}));
+  std::vector<std::pair<std::string, uint64_t>> seen;
+  for (const HandoffEvent& e : resolved) {
+    seen.emplace_back(e.kind == HandoffEvent::Kind::kMessage ? "message" : e.state, e.ticket_id);
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, uint64_t>>{{"waiting", first},
+                                                                 {"message", first},
+                                                                 {"closed", first},
+                                                                 {"waiting", second},
+                                                                 {"message", second},
+                                                                 {"closed", second}}));
+  // After a restart nothing is remembered: the store still knows which ticket closed last.
+  server::HandoffTicketIds fresh(*store_);
+  HandoffEvent closed{HandoffEvent::Kind::kTicketChanged, 0, "c1", "support", "closed", ""};
+  fresh.Resolve(closed);
+  EXPECT_EQ(closed.ticket_id, second);
+}
+
 TEST_F(HandoffStoreTest, HandBackResumesTheFlowAtTheAgentsStateAndClosesTheTicket) {
   const uint64_t id = HandOff("c1");
   Claim(id, "ann");
@@ -349,6 +438,49 @@ TEST_F(HandoffStoreTest, AgentsSessionsAndFailedLogins) {
   EXPECT_EQ(store_->LoginFailuresOf("agent:ann")->last_failure, clock_.Now());
   ASSERT_TRUE(store_->SetLoginFailures("agent:ann", {}).ok());
   EXPECT_EQ(store_->LoginFailuresOf("agent:ann")->failures, 0u);
+}
+
+TEST_F(HandoffStoreTest, AuditEntriesAreKeptForTheirRetentionThenErased) {
+  const Timestamp t0 = clock_.Now();
+  const Duration day = std::chrono::hours(24);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(store_->AppendAudit({0, t0 + i * day, "ann", "login", 0, "", ""}));
+  }
+  EXPECT_EQ(store_->EraseAuditBefore(t0 - day).value(), 0u) << "nothing that old";
+  EXPECT_EQ(store_->EraseAuditBefore(t0 + day).value(), 2u);
+  Result<std::vector<AuditEntry>> left = store_->ReadAudit(0, 10);
+  ASSERT_EQ(left->size(), 2u);
+  EXPECT_EQ(left->front().time, t0 + 2 * day);
+  EXPECT_EQ(left->front().id, 3u) << "ids are never reused";
+  // Still append-only for everyone else.
+  Result<sqlite::Db> raw = sqlite::Db::Open(DatabasePath());
+  ASSERT_TRUE(raw);
+  EXPECT_FALSE(raw->Run("DELETE FROM audit").ok());
+  ASSERT_TRUE(store_->AppendAudit({0, t0 + 4 * day, "sue", "login", 0, "", ""}));
+  EXPECT_EQ(store_->ReadAudit(0, 10)->back().id, 5u);
+
+  // The engine's retention sweep, with the audit retention the server configures.
+  EngineOptions options;
+  options.audit_retention = 2 * day;
+  engine_ = std::make_unique<Engine>(*store_, registry_, clock_, nullptr, options);
+  clock_.Advance(5 * day);  // now t0 + 5 days: entries up to t0 + 3 days go
+  ASSERT_TRUE(engine_->SweepRetention());
+  left = store_->ReadAudit(0, 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().agent, "sue");
+  EXPECT_EQ(store_->EraseAuditBefore(clock_.Now() + day).value(), 1u) << "all of it";
+  EXPECT_TRUE(store_->ReadAudit(0, 10)->empty());
+  EXPECT_EQ(store_->EraseAuditBefore(clock_.Now() + day).value(), 0u);
+}
+
+TEST_F(HandoffStoreTest, FailedLoginCountsADayOldAreErased) {
+  ASSERT_TRUE(store_->SetLoginFailures("source:203.0.113.7", {12, clock_.Now()}).ok());
+  clock_.Advance(std::chrono::hours(23));
+  ASSERT_TRUE(store_->SetLoginFailures("agent:ann", {2, clock_.Now()}).ok());
+  clock_.Advance(std::chrono::hours(1));
+  ASSERT_TRUE(engine_->SweepRetention());
+  EXPECT_EQ(store_->LoginFailuresOf("source:203.0.113.7")->failures, 0u);
+  EXPECT_EQ(store_->LoginFailuresOf("agent:ann")->failures, 2u);
 }
 
 TEST_F(HandoffStoreTest, TheAuditLogIsAppendOnly) {

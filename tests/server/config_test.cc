@@ -99,7 +99,7 @@ TEST(ServerConfig, WrongSettingsSayWhereAndWhat) {
             "/etc/cf/server.toml:2:16: 'webhook_path' must start with '/'");
   EXPECT_EQ(Error(std::string("[sever]\n") + kSecrets),
             "/etc/cf/server.toml:1:1: unknown section 'sever'; the sections are [server], [whatsapp], "
-            "[engine], [handoff] and [[queues]]");
+            "[engine], [handoff], [[queues]] and [[templates]]");
   EXPECT_EQ(Error(std::string(kSecrets) + "graph_base_url = \"ftp://x\"\n"),
             "/etc/cf/server.toml:5:18: 'graph_base_url' must start with https:// (or http:// for a local stand-in)");
 }
@@ -140,6 +140,66 @@ TEST(ServerConfig, WrongQueuesSayWhereAndWhat) {
             "/etc/cf/server.toml:6:17: 'session_hours' must be from 1 to 720, not 0");
   EXPECT_EQ(Error(std::string(kSecrets) + "[handoff]\nretention = 3\n"),
             "/etc/cf/server.toml:6:13: unknown setting 'retention' in [handoff]");
+}
+
+TEST(ServerConfig, TemplatesAndTheAuditRetention) {
+  Result<ServerConfig> defaults = Parse(kSecrets);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->audit_retention_days, 365);
+  EXPECT_TRUE(defaults->templates.empty());
+  Result<ServerConfig> config = Parse(
+      std::string(kSecrets) +
+      "[handoff]\naudit_retention_days = 90\n"
+      "[[templates]]\nname = \"follow_up\"\nlanguage = \"en\"\n"
+      "body = \"Hello {{1}}, we have news about your request {{2}}. Reply to continue.\"\n"
+      "params = 2\n"
+      "[[templates]]\nname = \"follow_up\"\nlanguage = \"de_DE\"\n"
+      "body = \"Hallo {{1}}, es gibt Neuigkeiten zu {{2}}.\"\nparams = 2\n"
+      "[[templates]]\nname = \"reopen\"\nlanguage = \"en\"\nbody = \"Are you still there?\"\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->audit_retention_days, 90);
+  ASSERT_EQ(config->templates.size(), 3u);
+  EXPECT_EQ(config->templates[0],
+            (handoff::MessageTemplate{"follow_up", "en",
+                                      "Hello {{1}}, we have news about your request {{2}}. "
+                                      "Reply to continue.",
+                                      2}));
+  EXPECT_EQ(config->templates[1].language, "de_DE");
+  EXPECT_EQ(config->templates[2].params, 0u) << "no parameters when none are declared";
+}
+
+TEST(ServerConfig, WrongTemplatesSayWhereAndWhat) {
+  const std::string head = std::string(kSecrets) + "[[templates]]\n";  // line 5
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\nbody = \"Hi\"\ntext = \"x\"\n"),
+            "/etc/cf/server.toml:9:8: unknown setting 'text' in [[templates]]");
+  EXPECT_EQ(Error(head + "language = \"en\"\nbody = \"Hi\"\n"),
+            "/etc/cf/server.toml:5:1: a [[templates]] entry needs a 'name'");
+  EXPECT_EQ(Error(head + "name = \"Follow-Up\"\nlanguage = \"en\"\nbody = \"Hi\"\n"),
+            "/etc/cf/server.toml:6:8: template name 'Follow-Up' must be lowercase letters, digits "
+            "and '_' (as in WhatsApp Manager)");
+  EXPECT_EQ(Error(head + "name = \"a\"\nbody = \"Hi\"\n"),
+            "/etc/cf/server.toml:5:1: template 'a' needs a 'language' (\"en\", \"en_US\": the "
+            "approved translation's code)");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"english\"\nbody = \"Hi\"\n"),
+            "/etc/cf/server.toml:7:12: 'english' is not a language code like \"en\" or \"en_US\"");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\n"),
+            "/etc/cf/server.toml:5:1: template 'a' needs a 'body': the approved body text, with "
+            "{{1}}, {{2}} ... for its parameters");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\nbody = \"Hello {{1}}\"\n"),
+            "/etc/cf/server.toml:8:8: template 'a': the body uses {{1}} but 'params' is 0; set "
+            "'params' to the number of parameters");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\nbody = \"Hello {{1}}\"\nparams = 2\n"),
+            "/etc/cf/server.toml:8:8: template 'a': 'params' is 2 but the body never uses {{2}}");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\nbody = \"Hi\"\nparams = -1\n"),
+            "/etc/cf/server.toml:9:10: 'params' must be from 0 to 20, not -1");
+  EXPECT_EQ(Error(head + "name = \"a\"\nlanguage = \"en\"\nbody = \"Hi\"\n"
+                         "[[templates]]\nname = \"a\"\nlanguage = \"en\"\nbody = \"Yo\"\n"),
+            "/etc/cf/server.toml:10:8: template 'a' in 'en' is declared twice");
+  EXPECT_EQ(Error("templates = 3\n" + std::string(kSecrets)),
+            "/etc/cf/server.toml:1:13: 'templates' must be written as [[templates]] tables with a "
+            "name, a language, a body and params");
+  EXPECT_EQ(Error(std::string(kSecrets) + "[handoff]\naudit_retention_days = 0\n"),
+            "/etc/cf/server.toml:6:24: 'audit_retention_days' must be from 1 to 36500, not 0");
 }
 
 TEST(ServerConfig, SyntaxErrorsHaveALineAndColumn) {

@@ -101,7 +101,42 @@ TEST(GraphRequest, AReadReceiptIsTheExampleBody) {
   EXPECT_EQ(Json::parse(ReadReceiptBody(example.at("message_id").get<std::string>())), example);
 }
 
+TEST(GraphRequest, ATemplateIsTheExampleWithOnlyItsBodyParameters) {
+  Json expected = Examples().at("template");
+  Json body_only = Json::array();
+  for (const Json& component : expected["template"]["components"]) {
+    if (component["type"] == "body") body_only.push_back(component);
+  }
+  ASSERT_EQ(body_only.size(), 1u);
+  expected["template"]["components"] = body_only;
+  OutboundMessage m{"4915112345678", OutboundMessage::Kind::kTemplate,
+                    "Hallo Lena, Ihre Abholung ist am Dienstag, 3. März.", {}, ""};
+  m.template_name = "pickup_reminder";
+  m.template_language = "de";
+  m.template_params = {"Lena", "Dienstag, 3. März"};
+  EXPECT_EQ(Body(m), expected);
+}
+
+TEST(GraphRequest, ATemplateWithoutParametersHasNoComponentsAndNeedsNoBody) {
+  OutboundMessage m{"4915112345678", OutboundMessage::Kind::kTemplate, "", {}, ""};
+  m.template_name = "hello_world";
+  m.template_language = "en_US";
+  const Json body = Body(m);
+  EXPECT_EQ(body["type"], "template");
+  EXPECT_EQ(body["template"],
+            (Json{{"name", "hello_world"},
+                  {"language", {{"code", "en_US"}, {"policy", "deterministic"}}}}));
+  EXPECT_FALSE(body.contains("text"));
+}
+
 TEST(GraphRequest, MessagesTheApiCouldNeverAcceptAreRefusedBeforeSending) {
+  OutboundMessage unnamed{"49151", OutboundMessage::Kind::kTemplate, "Hi", {}, ""};
+  unnamed.template_language = "en";
+  EXPECT_EQ(MessageRequestBody(unnamed).error().code(), StatusCode::kInvalidArgument);
+  OutboundMessage no_language{"49151", OutboundMessage::Kind::kTemplate, "Hi", {}, ""};
+  no_language.template_name = "follow_up";
+  EXPECT_EQ(MessageRequestBody(no_language).error().code(), StatusCode::kInvalidArgument);
+
   OutboundMessage four_buttons{"49151", OutboundMessage::Kind::kButtons, "Pick", {}, ""};
   for (int i = 0; i < 4; ++i) four_buttons.choices.push_back({"o" + std::to_string(i), "O"});
   EXPECT_EQ(MessageRequestBody(four_buttons).error().code(), StatusCode::kInvalidArgument);

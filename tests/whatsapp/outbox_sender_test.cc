@@ -1,6 +1,7 @@
 #include "engine/whatsapp/outbox_sender.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <stdlib.h>
 
 #include <atomic>
@@ -323,6 +324,44 @@ TEST_F(OutboxSenderTest, NothingFreeFormGoesOutOnceTheWindowIsOlderThan24Hours) 
   EXPECT_EQ(entries[0].state, OutboxState::kAccepted);  // a read receipt is no message
   EXPECT_EQ(entries[1].state, OutboxState::kFailed);
   EXPECT_EQ(RequestsTo(To("4915100")), 0u);
+  EXPECT_EQ(sender_->Counters().outside_window, 1u);
+}
+
+TEST_F(OutboxSenderTest, OutsideTheWindowATemplateGoesOutAndFreeTextStillDoesNot) {
+  const std::string contact = "4915100";
+  Converse(contact, {});  // the contact's last message
+  clock_.Advance(hours(25));
+  // An agent's free text and a template, queued once the window has passed.
+  EventOutcome later;
+  later.conversation.contact = contact;
+  later.conversation.flow_id = "shop";
+  later.conversation.phase = Phase::kWaiting;
+  later.conversation.revision = revision_[contact]++;
+  OutboundMessage follow_up{contact, OutboundMessage::Kind::kTemplate,
+                            "Hello Lena, we have news about your request.", {}, ""};
+  follow_up.template_name = "follow_up";
+  follow_up.template_language = "en";
+  follow_up.template_params = {"Lena"};
+  later.outbound = {OutboundMessage{contact, OutboundMessage::Kind::kText, "free text", {}, ""},
+                    follow_up};
+  Result<std::vector<Status>> committed = store_->Commit({later});
+  ASSERT_TRUE(committed && (*committed)[0].ok());
+  StartSender(FastOptions());
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+
+  const std::vector<OutboxEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 3u);  // receipt, free text, template
+  EXPECT_EQ(entries[1].state, OutboxState::kFailed) << "free text outside the window";
+  EXPECT_NE(entries[1].error.find("24-hour window"), std::string::npos);
+  EXPECT_EQ(entries[2].state, OutboxState::kAccepted) << entries[2].error;
+  std::vector<nlohmann::json> sent;
+  for (const RecordedRequest& r : graph_.AcceptedSends()) {
+    if (r.recipient == To(contact)) sent.push_back(nlohmann::json::parse(r.body));
+  }
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]["type"], "template");
+  EXPECT_EQ(sent[0]["template"]["name"], "follow_up");
+  EXPECT_EQ(sent[0]["template"]["components"][0]["parameters"][0]["text"], "Lena");
   EXPECT_EQ(sender_->Counters().outside_window, 1u);
 }
 

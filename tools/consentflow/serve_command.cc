@@ -132,6 +132,11 @@ int RunDemo(const ServeArgs& args) {
   config.queues = {{"support", "Customer support", {}},
                    {"sales", "Sales", {}},
                    {"callbacks", "Call-backs", {}}};
+  // What the console offers once a customer's 24-hour window has passed; the stand-in accepts
+  // any template, as Meta accepts approved ones.
+  config.templates = {
+      {"follow_up", "en", "Hello {{1}}, we have news about your request. Reply to continue.", 1},
+      {"still_there", "en", "Are you still there? Reply to continue our chat.", 0}};
   std::string temporary;
   if (args.database.empty()) {
     std::string pattern = (fs::temp_directory_path() / "consentflow-demo-XXXXXX").string();

@@ -46,11 +46,12 @@ constexpr std::array<Named<MessageKind>, 8> kMessageKinds = {{
     {MessageKind::kContactChange, "contact_change"},
     {MessageKind::kUnsupported, "unsupported"},
 }};
-constexpr std::array<Named<OutboundMessage::Kind>, 4> kOutboundKinds = {{
+constexpr std::array<Named<OutboundMessage::Kind>, 5> kOutboundKinds = {{
     {OutboundMessage::Kind::kText, "text"},
     {OutboundMessage::Kind::kButtons, "buttons"},
     {OutboundMessage::Kind::kList, "list"},
     {OutboundMessage::Kind::kLocationRequest, "location_request"},
+    {OutboundMessage::Kind::kTemplate, "template"},
 }};
 // Index = rank.
 constexpr std::array<dsl::ast::Priority, 4> kPriorityByRank = {
@@ -196,6 +197,12 @@ Result<std::string> EncodeOutboundMessage(const OutboundMessage& message) {
                {"body", message.body},
                {"choices", std::move(choices)},
                {"list_button", message.list_button}};
+  // Only templates carry these, so every other message is stored exactly as before.
+  if (message.kind == OutboundMessage::Kind::kTemplate) {
+    json["template"] = {{"name", message.template_name},
+                        {"language", message.template_language},
+                        {"params", message.template_params}};
+  }
   return Dump(json, "an outbound message");
 }
 
@@ -214,6 +221,17 @@ Status DecodeOutboundMessage(std::string_view text, OutboundMessage& message) {
           ReplyChoice{choice.at("id").get<std::string>(), choice.at("title").get<std::string>()});
     }
     message.list_button = json->at("list_button").get<std::string>();
+    message.template_name.clear();
+    message.template_language.clear();
+    message.template_params.clear();
+    if (message.kind == OutboundMessage::Kind::kTemplate) {
+      const Json& t = json->at("template");
+      message.template_name = t.at("name").get<std::string>();
+      message.template_language = t.at("language").get<std::string>();
+      for (const Json& value : t.at("params")) {
+        message.template_params.push_back(value.get<std::string>());
+      }
+    }
   } catch (const Json::exception& error) {
     return Corrupt("outbound message", error);
   }

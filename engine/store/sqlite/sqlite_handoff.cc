@@ -155,6 +155,22 @@ Result<Ticket> SqliteStore::FindTicket(uint64_t ticket_id) {
   return std::move(**ticket);
 }
 
+Result<std::optional<Ticket>> SqliteStore::ContactTicket(std::string_view contact, bool open) {
+  std::lock_guard lock(mu_);
+  // The open one through tickets_open_contact; a closed one by scanning the contact's tickets
+  // (kept for the transcript retention only).
+  Result<Statement> row =
+      open ? db_.Query("SELECT " CF_TICKET_COLUMNS
+                       " FROM tickets WHERE contact = ?1 AND state <> 'closed'",
+                       contact)
+           : db_.Query("SELECT " CF_TICKET_COLUMNS
+                       " FROM tickets WHERE contact = ?1 AND state = 'closed' "
+                       "ORDER BY closed_at DESC, id DESC LIMIT 1",
+                       contact);
+  if (!row) return row.error();
+  return OneTicket(*row);
+}
+
 // One statement decides: of concurrent claims (from this connection or any other), SQLite's
 // single writer runs them one after the other, and only the first still finds 'waiting'.
 Result<Ticket> SqliteStore::ClaimTicket(uint64_t ticket_id, std::string_view agent, Timestamp now) {
@@ -267,7 +283,9 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   if (t.state != TicketState::kClaimed || t.agent != entry.agent) {
     return Status::Conflict("the ticket is not claimed by " + entry.agent);
   }
-  // The contact's 24-hour window, as ServiceWindowOf() reads it, inside this transaction.
+  // The contact's 24-hour window, as ServiceWindowOf() reads it, inside this transaction. A
+  // template is what reaches a contact outside it.
+  const bool is_template = message.kind == OutboundMessage::Kind::kTemplate;
   Result<Statement> window_row = db_.Query(
       "SELECT (SELECT MAX(sent) FROM inbox WHERE contact = ?1), "
       "(SELECT closed_at FROM closed_windows WHERE contact = ?1)",
@@ -281,7 +299,7 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   if (*found && !window_row->ColumnIsNull(1))
     window.closed_at = FromUnixMillis(window_row->ColumnInt64(1));
   window_row->Reset();
-  if (!window.OpenAt(entry.time)) {
+  if (!is_template && !window.OpenAt(entry.time)) {
     return Status::FailedPrecondition(
         "the contact's 24-hour window has passed; only a template can reach them");
   }
@@ -293,7 +311,7 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   entry.ticket_id = ticket_id;
   entry.outbox_id = outbox_id;
   entry.delivery = OutboxStateName(OutboxState::kPending);
-  if (entry.kind.empty()) entry.kind = "text";
+  if (entry.kind.empty()) entry.kind = is_template ? "template" : "text";
   if (Status s = db_.Run("INSERT INTO transcripts (ticket_id, author, agent, kind, text, time, "
                          "expires, outbox_id) "
                          "VALUES (?1, 'agent', ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -304,7 +322,8 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   }
   entry.id = static_cast<uint64_t>(db_.LastInsertRowid());
   Result<uint64_t> audited =
-      InsertAudit({0, entry.time, entry.agent, "reply", ticket_id, t.contact, ""});
+      InsertAudit({0, entry.time, entry.agent, "reply", ticket_id, t.contact,
+                   is_template ? "template=" + message.template_name : ""});
   if (!audited) return audited.error();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return entry;
@@ -336,10 +355,53 @@ Result<std::size_t> SqliteStore::EraseExpiredHandoffData(Timestamp now) {
       return s;
     }
     if (Status s = db_.Run("DELETE FROM agent_sessions WHERE expires <= ?1", at); !s.ok()) return s;
+    // Counts of failed logins are forgotten after an hour (login_throttle.h); those of client
+    // addresses would otherwise pile up.
+    if (Status s = db_.Run("DELETE FROM login_failures WHERE last_failure <= ?1",
+                           at - int64_t{24} * 3600 * 1000);
+        !s.ok()) {
+      return s;
+    }
     if (Status s = tx->Commit(); !s.ok()) return s;
   }
   // As EraseExpiredFields: the log must not keep the erased texts' old pages.
   if (erased > 0) (void)db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return erased;
+}
+
+// The audit table refuses DELETE (a trigger of migration 3): the trigger is dropped, the old
+// entries deleted and the trigger made again in one transaction, so no other connection ever
+// sees the log without it. Entries are appended in time order, so the oldest ones are a prefix
+// of ids: found by reading from the first id up to the first entry to keep, never the whole log.
+Result<std::size_t> SqliteStore::EraseAuditBefore(Timestamp before) {
+  std::lock_guard lock(mu_);
+  std::size_t erased = 0;
+  {
+    Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+    if (!tx) return tx.error();
+    Result<Statement> keep = db_.Query(
+        "SELECT COALESCE((SELECT id FROM audit WHERE time > ?1 ORDER BY id LIMIT 1), "
+        "(SELECT MAX(id) + 1 FROM audit), 0), (SELECT MIN(id) FROM audit)",
+        ToUnixMillis(before));
+    if (!keep) return keep.error();
+    Result<bool> found = keep->Step();
+    if (!found) return found.error();
+    const int64_t first_kept = *found ? keep->ColumnInt64(0) : 0;
+    const int64_t first = *found && !keep->ColumnIsNull(1) ? keep->ColumnInt64(1) : first_kept;
+    keep->Reset();
+    if (first >= first_kept) return std::size_t{0};  // nothing that old: no schema change
+    if (Status s = db_.Exec("DROP TRIGGER audit_no_delete"); !s.ok()) return s;
+    if (Status s = db_.Run("DELETE FROM audit WHERE id < ?1", first_kept); !s.ok()) return s;
+    erased = static_cast<std::size_t>(db_.Changes());
+    if (Status s = db_.Exec("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+                            "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END");
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = tx->Commit(); !s.ok()) return s;
+  }
+  // The entries name contacts: the log must not keep their old pages either.
+  (void)db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return erased;
 }
 

@@ -12,6 +12,8 @@ const state = {
   socket: null,
   retry: 0,
   refreshTimer: 0,
+  templates: [],     // GET /api/templates: what may be sent once the 24-hour window has passed
+  states: null,      // GET /api/tickets/{id}/states of the ticket shown: where a hand-back may go
 };
 
 // ---- the API
@@ -81,6 +83,7 @@ function start() {
   $('who').textContent = state.agent ? `${state.agent.name} (${state.agent.role})` : '';
   connect();
   refreshQueues();
+  loadTemplates();
 }
 
 // ---- the push
@@ -204,6 +207,7 @@ async function openTicket(id, { quiet = false } = {}) {
     const data = await api('GET', `tickets/${id}`);
     const first = !state.open || state.open.ticket.id !== id;
     state.open = data;
+    if (first) loadStates(id);
     renderTicket(first);
     if (first) renderQueues();
     if (first && !quiet) $('chat').focus();
@@ -240,7 +244,7 @@ function renderTicket(first) {
     if (!item) {
       item = document.createElement('li');
       item.dataset.entry = entry.id;
-      item.className = 'msg ' + entry.author;
+      item.className = 'msg ' + entry.author + (entry.kind === 'template' ? ' template' : '');
       const text = document.createElement('span');
       text.className = 'text';
       text.textContent = entry.text || `(${entry.kind})`;
@@ -285,9 +289,12 @@ function renderTicket(first) {
     : 'The 24-hour window has passed.';
   $('reply-form').hidden = !open || closed;
   for (const control of $('reply-form').elements) control.disabled = !mine;
-  $('template-box').hidden = open || closed;
+  $('template-form').hidden = open || closed;
   $('window-note').textContent = open ? '' :
-    'The customer last wrote more than 24 hours ago: WhatsApp allows only approved template messages now, until they write again.';
+    'The customer last wrote more than 24 hours ago: WhatsApp allows only approved template messages now, until they write again.' +
+    (mine ? '' : ' Claim the chat to send one.');
+  const usable = mine && state.templates.length > 0;
+  for (const control of $('template-form').elements) control.disabled = !usable;
 }
 
 async function act(action, body) {
@@ -321,7 +328,9 @@ $('transfer-form').addEventListener('submit', (event) => {
 });
 $('handback-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  act('handback', { state: $('handback-state').value.trim() });
+  const chosen = $('handback-state').value;
+  if (!chosen) { $('action-error').textContent = 'Pick the state the bot continues from.'; return; }
+  act('handback', { state: chosen });
 });
 $('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -334,9 +343,89 @@ $('reply-text').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) $('reply-form').requestSubmit();
 });
 
-// ---- hand-back states: the ones the example flows use most, as suggestions only
-for (const name of ['menu', 'start', 'anything_else']) {
-  $('handback-states').append(new Option(name));
+// ---- hand-back states: the ticket's flow's states, from the API
+
+async function loadStates(id) {
+  const select = $('handback-state');
+  select.replaceChildren(new Option('Loading states…', ''));
+  try {
+    const data = await api('GET', `tickets/${id}/states`);
+    if (!state.open || state.open.ticket.id !== id) return;  // another chat was opened meanwhile
+    state.states = data;
+    select.replaceChildren(new Option('— pick a state —', ''),
+      ...data.states.map((name) => new Option(name === data.start ? `${name} (start)` : name, name)));
+  } catch (error) {
+    state.states = null;
+    select.replaceChildren(new Option('States unavailable: ' + error.message, ''));
+  }
 }
+
+// ---- templates: after the 24-hour window
+
+async function loadTemplates() {
+  try {
+    state.templates = (await api('GET', 'templates')).templates;
+  } catch (error) {
+    state.templates = [];
+  }
+  const select = $('template-name');
+  if (!state.templates.length) {
+    select.replaceChildren(new Option('No templates are set up on this server', ''));
+  } else {
+    select.replaceChildren(...state.templates.map((t, i) => new Option(`${t.name} (${t.language})`, String(i))));
+  }
+  renderTemplateParams();
+  if (state.open) renderTicket(false);
+}
+
+function chosenTemplate() {
+  return state.templates[Number($('template-name').value)] || null;
+}
+
+// One labelled input per {{n}} of the chosen template, and a preview of what the customer reads.
+function renderTemplateParams() {
+  const box = $('template-params');
+  const t = chosenTemplate();
+  for (const old of box.querySelectorAll('.param')) old.remove();
+  box.hidden = !t || t.params === 0;
+  for (let i = 1; t && i <= t.params; i++) {
+    const label = document.createElement('label');
+    label.className = 'param';
+    label.htmlFor = `template-param-${i}`;
+    label.textContent = `{{${i}}}`;
+    const input = document.createElement('input');
+    input.className = 'param';
+    input.id = `template-param-${i}`;
+    input.required = true;
+    input.maxLength = 1024;
+    input.disabled = $('template-name').disabled;
+    input.addEventListener('input', renderTemplatePreview);
+    box.append(label, input);
+  }
+  renderTemplatePreview();
+}
+
+function templateValues() {
+  return [...$('template-params').querySelectorAll('input.param')].map((input) => input.value);
+}
+
+function renderTemplatePreview() {
+  const t = chosenTemplate();
+  const values = templateValues();
+  $('template-preview').textContent = t
+    ? t.body.replace(/\{\{(\d+)\}\}/g, (match, n) => values[n - 1] || match)
+    : '';
+}
+
+$('template-name').addEventListener('change', renderTemplateParams);
+$('template-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const t = chosenTemplate();
+  if (!t) return;
+  if (await act('template', { name: t.name, language: t.language, params: templateValues() })) {
+    for (const input of $('template-params').querySelectorAll('input.param')) input.value = '';
+    renderTemplatePreview();
+  }
+});
 
 if (state.token) start(); else $('login-name').focus();

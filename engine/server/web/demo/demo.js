@@ -63,6 +63,14 @@ function renderBusiness(bubble, message) {
     text.textContent = payload.text.body;
     return;
   }
+  if (payload.type === 'template') {
+    // A real phone shows the approved template's text; the demo has only its name and values.
+    const t = payload.template || {};
+    const values = ((t.components || []).find((c) => c.type === 'body') || { parameters: [] })
+      .parameters.map((p) => p.text);
+    text.textContent = `[template ${t.name}] ` + values.join(' · ');
+    return;
+  }
   if (payload.type !== 'interactive') {
     text.textContent = `(${payload.type} message)`;
     return;
