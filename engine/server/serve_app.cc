@@ -170,9 +170,9 @@ class App final : public ServeApp {
     return Status::Ok();
   }
 
-  // Replies go out through the Graph API from the first business number (several numbers per
-  // server are configured, but replies do not yet pick the number the contact wrote to).
-  // Without a number there is nothing to send from: replies wait in the outbox.
+  // Replies go out through the Graph API from the business number the contact wrote to (the
+  // first configured one when that is unknown). Without a number there is nothing to send
+  // from: replies wait in the outbox.
   Status StartSender() {
     if (config_.phone_number_ids.empty()) {
       Log(LogLevel::kWarning, "sender_off", {{"reason", "no [whatsapp] phone_number_ids"}});
@@ -184,6 +184,7 @@ class App final : public ServeApp {
     client.phone_number_id = config_.phone_number_ids.front();
     client.access_token = config_.access_token;
     whatsapp::OutboxSenderOptions options;
+    options.phone_number_ids = config_.phone_number_ids;
     options.number_per_second = config_.messages_per_second;
     options.number_burst = config_.messages_per_second;
     options.contact_tag_key = config_.app_secret;

@@ -184,6 +184,9 @@ struct ServiceWindow {
   static constexpr Duration kLength = std::chrono::hours(24);
   std::optional<Timestamp> last_inbound;  // the contact's latest message in the inbox
   std::optional<Timestamp> closed_at;     // the latest outside-window failure recorded
+  // The business number (phone number id) the latest message went to; "" when unknown. The
+  // window belongs to that number, so replies go out from it.
+  std::string business_number = {};
   // Open at `now`: the contact wrote within kLength before `now` and no outside-window failure
   // was recorded at or after that message.
   bool OpenAt(Timestamp now) const {

@@ -266,14 +266,23 @@ class BeastGraphClient final : public GraphClient {
         options_(std::move(options)),
         endpoint_(std::move(endpoint)),
         tls_(std::move(tls)),
-        target_("/" + options_.api_version + "/" + options_.phone_number_id + "/messages") {}
+        target_(TargetFor(options_.phone_number_id)) {}
 
-  void Post(std::string json_body, Done done) override {
-    asio::post(strand_, [this, body = std::move(json_body), done = std::move(done)]() mutable {
+  void Post(std::string_view phone_number_id, std::string json_body, Done done) override {
+    std::string target =
+        phone_number_id.empty() || phone_number_id == options_.phone_number_id
+            ? target_
+            : TargetFor(phone_number_id);
+    asio::post(strand_, [this, target = std::move(target), body = std::move(json_body),
+                         done = std::move(done)]() mutable {
       if (shut_down_) return Refuse(std::move(done));
-      queue_.push_back(Pending{std::move(body), std::move(done)});
+      queue_.push_back(Pending{std::move(target), std::move(body), std::move(done)});
       Pump();
     });
+  }
+
+  void Post(std::string json_body, Done done) override {
+    Post(options_.phone_number_id, std::move(json_body), std::move(done));
   }
 
   void Shutdown() override {
@@ -289,9 +298,14 @@ class BeastGraphClient final : public GraphClient {
 
  private:
   struct Pending {
+    std::string target;
     std::string body;
     Done done;
   };
+
+  std::string TargetFor(std::string_view phone_number_id) const {
+    return "/" + options_.api_version + "/" + std::string(phone_number_id) + "/messages";
+  }
 
   static void Refuse(Done done) {
     GraphReply reply;
@@ -309,7 +323,7 @@ class BeastGraphClient final : public GraphClient {
       if (!connection) {
         connection = std::make_shared<Connection>(strand_, tls_.get(), endpoint_, options_);
       }
-      connection->Run(MakeRequest(std::move(pending.body)),
+      connection->Run(MakeRequest(std::move(pending.target), std::move(pending.body)),
                       [this, connection, done = std::move(pending.done)](GraphReply reply,
                                                                          bool keep_alive) {
                         --active_;
@@ -337,8 +351,8 @@ class BeastGraphClient final : public GraphClient {
     return nullptr;
   }
 
-  http::request<http::string_body> MakeRequest(std::string body) const {
-    http::request<http::string_body> request{http::verb::post, target_, 11};
+  http::request<http::string_body> MakeRequest(std::string target, std::string body) const {
+    http::request<http::string_body> request{http::verb::post, target, 11};
     request.set(http::field::host, endpoint_.host_header);
     request.set(http::field::user_agent, "consentflow");
     request.set(http::field::authorization, "Bearer " + options_.access_token);

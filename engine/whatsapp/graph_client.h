@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "engine/base/result.h"
 #include "engine/whatsapp/graph_response.h"
@@ -65,7 +66,11 @@ class GraphClient {
                                                      GraphClientOptions options);
   virtual ~GraphClient() = default;
 
-  // POSTs `json_body` to the messages endpoint; `done` gets the answer or the transport error.
+  // POSTs `json_body` to the messages endpoint of the business number `phone_number_id` (the
+  // one the contact wrote to: a conversation's 24-hour window belongs to that number); `done`
+  // gets the answer or the transport error.
+  virtual void Post(std::string_view phone_number_id, std::string json_body, Done done) = 0;
+  // The same, from the options' phone_number_id.
   virtual void Post(std::string json_body, Done done) = 0;
   // Closes idle connections, refuses new requests (they get a transport error at once) and lets
   // the ones in flight finish.

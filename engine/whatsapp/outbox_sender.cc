@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -41,8 +42,7 @@ class OutboxSender::Impl {
         clock_(clock),
         options_(std::move(options)),
         work_(asio::make_work_guard(io_)),
-        poll_timer_(io_),
-        number_(options_.number_per_second, options_.number_burst, clock.Now()) {
+        poll_timer_(io_) {
     if (!options_.random) {
       options_.random = [engine = std::mt19937_64(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
@@ -107,16 +107,21 @@ class OutboxSender::Impl {
                 std::map<std::string, ServiceWindow, std::less<>>& windows) {
     const std::string& contact = entry.message.contact;
     TokenBucket* contact_bucket = nullptr;
-    if (entry.kind == OutboxEntry::Kind::kMessage) {
-      auto window = windows.find(contact);
-      if (window == windows.end()) {
-        Result<ServiceWindow> read = store_.ServiceWindowOf(contact);
-        if (!read) {
-          Log(LogLevel::kWarning, "outbox_read_failed", {{"error", read.error().ToString()}});
-          return true;
-        }
-        window = windows.emplace(contact, *read).first;
+    auto window = windows.find(contact);
+    if (window == windows.end()) {
+      Result<ServiceWindow> read = store_.ServiceWindowOf(contact);
+      if (!read) {
+        Log(LogLevel::kWarning, "outbox_read_failed", {{"error", read.error().ToString()}});
+        return true;
       }
+      window = windows.emplace(contact, *read).first;
+    }
+    // From the number the contact wrote to, if this server serves it ("": the client's own).
+    const std::vector<std::string>& served = options_.phone_number_ids;
+    const std::string& wrote_to = window->second.business_number;
+    const std::string number =
+        std::find(served.begin(), served.end(), wrote_to) != served.end() ? wrote_to : "";
+    if (entry.kind == OutboxEntry::Kind::kMessage) {
       // Only a template may reach a contact outside the window.
       if (!window->second.OpenAt(now) && entry.message.kind != OutboundMessage::Kind::kTemplate) {
         Count([](OutboxSenderCounters& c) { ++c.outside_window; });
@@ -126,11 +131,23 @@ class OutboxSender::Impl {
       contact_bucket = &ContactBucket(contact, now);
       if (!contact_bucket->Available(now)) return true;
     }
-    if (!number_.Available(now)) return false;
-    number_.Take();
+    TokenBucket& number_bucket = NumberBucket(number, now);
+    if (!number_bucket.Available(now)) return served.size() > 1;  // others may still send
+    number_bucket.Take();
     if (contact_bucket != nullptr) contact_bucket->Take();
-    Send(entry, now);
+    Send(entry, now, number);
     return true;
+  }
+
+  TokenBucket& NumberBucket(const std::string& number, Timestamp now) {
+    auto it = numbers_.find(number);
+    if (it == numbers_.end()) {
+      it = numbers_
+               .emplace(number,
+                        TokenBucket(options_.number_per_second, options_.number_burst, now))
+               .first;
+    }
+    return it->second;
   }
 
   TokenBucket& ContactBucket(const std::string& contact, Timestamp now) {
@@ -159,7 +176,7 @@ class OutboxSender::Impl {
 
   // ---- one request
 
-  void Send(const OutboxEntry& entry, Timestamp now) {
+  void Send(const OutboxEntry& entry, Timestamp now, const std::string& number) {
     const bool receipt = entry.kind == OutboxEntry::Kind::kReadReceipt;
     Result<std::string> body =
         receipt ? Result<std::string>(ReadReceiptBody(entry.receipt_for)) : MessageRequestBody(entry.message);
@@ -170,7 +187,7 @@ class OutboxSender::Impl {
       return;
     }
     in_flight_.insert(entry.id);
-    client_->Post(std::move(*body), [this, entry](GraphReply reply) {
+    client_->Post(number, std::move(*body), [this, entry](GraphReply reply) {
       asio::post(io_, [this, entry, reply = std::move(reply)] { OnReply(entry, reply); });
     });
   }
@@ -294,7 +311,7 @@ class OutboxSender::Impl {
   std::mutex stop_mu_;
 
   // The sender thread's own state.
-  TokenBucket number_;
+  std::map<std::string, TokenBucket, std::less<>> numbers_;  // by business number ("": default)
   std::map<std::string, TokenBucket, std::less<>> contacts_;
   std::set<uint64_t> in_flight_;               // outbox ids with a request out
   std::map<uint64_t, std::string> unrecorded_;  // accepted, not yet marked sent: id -> wamid

@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/base/clock.h"
 #include "engine/base/result.h"
@@ -48,7 +49,10 @@ struct OutboxSenderOptions {
   std::chrono::milliseconds poll_interval = std::chrono::milliseconds(100);
   // Requests in flight at once (one per contact at most); the client's max_connections bounds it too.
   std::size_t max_in_flight = 8;
-  // Pacing, see above.
+  // The business numbers served (phone number ids). A reply goes out from the number the
+  // contact last wrote to when it is one of these, else from the client's phone_number_id.
+  std::vector<std::string> phone_number_ids;
+  // Pacing, see above (per business number).
   double number_per_second = 80;
   double number_burst = 80;
   double contact_per_second = 1.0 / 6;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "engine/store/sqlite/sqlite_store.h"
@@ -108,10 +109,12 @@ class OutboxSenderTest : public ::testing::Test {
   // `contact` writes now (which opens their window), and the bot answers with `replies`: as the
   // engine does it, one commit that consumes the message (queueing its read receipt) and queues
   // the replies.
-  void Converse(const std::string& contact, const std::vector<std::string>& replies) {
+  void Converse(const std::string& contact, const std::vector<std::string>& replies,
+                const std::string& business_number = "") {
     InboundMessage in;
     in.id = "wamid.in." + contact + "." + std::to_string(++inbound_[contact]);
     in.contact = contact;
+    in.business_number = business_number;
     in.time = clock_.Now();
     in.text = "hi";
     ASSERT_TRUE(store_->Enqueue(in).value());
@@ -204,6 +207,28 @@ TEST_F(OutboxSenderTest, SendsReceiptsAndRepliesInOrderAndMarksEachSent) {
   EXPECT_EQ(counters.accepted, 5u);
   EXPECT_EQ(counters.receipts, 2u);
   EXPECT_EQ(counters.retried, 0u);
+}
+
+// A server with two business numbers answers each contact from the number they wrote to (the
+// window is that number's), and a number it does not serve falls back to its own.
+TEST_F(OutboxSenderTest, RepliesAndReceiptsGoOutFromTheNumberTheContactWroteTo) {
+  OutboxSenderOptions options = FastOptions();
+  options.phone_number_ids = {"106540352242922", "222333444555666"};
+  StartSender(options);
+  Converse("4915100", {"from the first"}, "106540352242922");
+  Converse("4915200", {"from the second"}, "222333444555666");
+  Converse("4915300", {"from the default"}, "999999999999999");
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+
+  std::map<std::string, std::set<std::string>> targets;  // recipient -> targets used
+  for (const RecordedRequest& r : graph_.Requests()) targets[r.recipient].insert(r.target);
+  const std::string first = "/v25.0/106540352242922/messages";
+  const std::string second = "/v25.0/222333444555666/messages";
+  EXPECT_EQ(targets[To("4915100")], (std::set<std::string>{first}));
+  EXPECT_EQ(targets["wamid.in.4915100.1"], (std::set<std::string>{first}));
+  EXPECT_EQ(targets[To("4915200")], (std::set<std::string>{second}));
+  EXPECT_EQ(targets["wamid.in.4915200.1"], (std::set<std::string>{second}));
+  EXPECT_EQ(targets[To("4915300")], (std::set<std::string>{first}));
 }
 
 TEST_F(OutboxSenderTest, AnOutageIsRiddenOutAndEveryReplyGoesOutExactlyOnceInOrder) {

@@ -309,16 +309,21 @@ Status SqliteStore::CloseWindow(std::string_view contact, Timestamp at) {
 
 Result<ServiceWindow> SqliteStore::ServiceWindowOf(std::string_view contact) {
   std::lock_guard lock(mu_);
+  // The latest message by the time WhatsApp stamped, and the number it went to.
   Result<Statement> row = db_.Query(
-      "SELECT (SELECT MAX(sent) FROM inbox WHERE contact = ?1), "
-      "(SELECT closed_at FROM closed_windows WHERE contact = ?1)",
+      "SELECT i.sent, i.business_number, (SELECT closed_at FROM closed_windows WHERE contact = ?1) "
+      "FROM (SELECT 1) LEFT JOIN (SELECT sent, business_number FROM inbox WHERE contact = ?1 "
+      "ORDER BY sent DESC, seq DESC LIMIT 1) AS i",
       contact);
   if (!row) return row.error();
   Result<bool> found = row->Step();
   if (!found) return found.error();
   ServiceWindow window;
-  if (*found && !row->ColumnIsNull(0)) window.last_inbound = FromUnixMillis(row->ColumnInt64(0));
-  if (*found && !row->ColumnIsNull(1)) window.closed_at = FromUnixMillis(row->ColumnInt64(1));
+  if (*found && !row->ColumnIsNull(0)) {
+    window.last_inbound = FromUnixMillis(row->ColumnInt64(0));
+    window.business_number = row->ColumnText(1);
+  }
+  if (*found && !row->ColumnIsNull(2)) window.closed_at = FromUnixMillis(row->ColumnInt64(2));
   row->Reset();
   return window;
 }

@@ -320,6 +320,11 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
   WHERE type = 'table' AND name = 'tickets';
 PRAGMA writable_schema = OFF;
 )sql", /*edits_schema_text=*/true},
+    {5, "inbox: the business number each message was sent to", R"sql(
+-- Replies go out from the number the contact wrote to (a 24-hour window belongs to one business
+-- number). A phone number id of the business: not personal data, so it stays after processing.
+ALTER TABLE inbox ADD COLUMN business_number TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 int64_t NowMillis() {

@@ -83,9 +83,9 @@ Result<bool> SqliteStore::InsertIntoInbox(const InboundMessage& message) {
   // ON CONFLICT (message_id) DO NOTHING rather than INSERT OR IGNORE: only a redelivery is
   // ignored; a row breaking any other constraint is still an error.
   Status status = db_.Run(
-      "INSERT INTO inbox (message_id, contact, sent, payload) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (message_id) DO NOTHING",
-      message.id, message.contact, ToUnixMillis(message.time), *payload);
+      "INSERT INTO inbox (message_id, contact, sent, payload, business_number) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (message_id) DO NOTHING",
+      message.id, message.contact, ToUnixMillis(message.time), *payload, message.business_number);
   if (!status.ok()) return status;
   return db_.Changes() == 1;
 }
