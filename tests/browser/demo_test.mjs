@@ -161,6 +161,28 @@ async function run() {
     await sent.and(console_.locator('[data-delivery="delivered"], [data-delivery="read"]')).waitFor();
     await screenshot(console_, 'console-reply-delivered');
 
+    step('after the 24-hour window (faked for the page only), the agent sends a template');
+    // The demo cannot make a day pass, so the console is told the window has closed; the
+    // template itself goes through the real API, outbox, sender and stand-in.
+    const ticketPath = /\/api\/tickets\/\d+$/;
+    await console_.route(ticketPath, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.window = { open: false, closes_at: null };
+      await route.fulfill({ response, json: body });
+    });
+    await ticket.click();
+    await console_.getByText('WhatsApp allows only approved template messages now').waitFor();
+    await console_.getByLabel('Template').selectOption({ label: 'follow_up (en)' });
+    await console_.getByLabel('{{1}}').fill('Alex');
+    await console_.locator('#template-preview').getByText('Hello Alex, we have news about your request.').waitFor();
+    await console_.getByRole('button', { name: 'Send template' }).click();
+    await bubble(phone, '[template follow_up] Alex').waitFor();
+    const template = console_.locator('#transcript li.template', { hasText: 'Hello Alex, we have news' });
+    await template.and(console_.locator('[data-delivery="delivered"], [data-delivery="read"]')).waitFor();
+    await screenshot(console_, 'console-template-delivered');
+    await console_.unroute(ticketPath);
+
     step('the agent hands back to the bot at "menu"; the bot resumes');
     const menus = await phone.locator('#chat li.bubble.business', { hasText: 'What can we help you with?' }).count();
     // The choices are the states of the conversation's flow, from the API.
