@@ -3,20 +3,21 @@
 //
 // The console opens the socket and sends {"type":"hello","token":"<session token>"} as its first
 // message (the token stays out of URLs, and so out of proxies' and browsers' logs). The session
-// is checked on the BlockingPool (as the API does: not expired, the account exists, its queues
-// joined with [[queues]] members); then the server answers {"type":"ready","agent":{...}} and
+// is checked on the BlockingPool by the API's own check (AgentOfSession, agent_session.h: not
+// expired, the account exists, its queues joined with [[queues]] members); then the server answers {"type":"ready","agent":{...}} and
 // forwards every event of the handoff bus the agent may see, one JSON object per message:
 //
 //   {"type":"ticket","ticket_id":12,"contact":"49151...","queue":"support","state":"claimed","agent":"ann"}
-//   {"type":"message","ticket_id":0,"contact":"49151...","queue":"support","state":"","agent":""}
+//   {"type":"message","ticket_id":12,"contact":"49151...","queue":"support","state":"","agent":""}
 //   {"type":"delivery","ticket_id":12,"contact":"49151...","queue":"support","state":"read","agent":""}
 //
 // An agent sees events of the queues they work and of tickets they hold; a supervisor sees
 // all. A delivery status published with only its contact (the webhook knows no ticket) is sent
 // with the contact's open ticket, found on the pool (one lookup for all that arrived meanwhile),
-// and dropped when the contact has none (a bot's message). Events carry ids, never texts: the console reads the ticket through the API (access
-// checked, audit written). A wrong or expired token closes the socket with 4401; no hello within
-// 10 s with 4408. A session is checked again at most once a minute while events flow, so a
+// and dropped when the contact has none (a bot's message). Events carry ids, never texts: the
+// console reads the ticket through the API (access checked, audit written). A wrong or expired
+// token closes the socket with 4401 (a store that cannot answer, 1013); no hello within 10 s
+// with 4408. A session is checked again at most once a minute while events flow, so a
 // logged-out or expired session stops receiving within a minute. Slow readers are closed (1013)
 // and reconnect.
 #include <cstddef>
