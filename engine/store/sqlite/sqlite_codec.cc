@@ -188,22 +188,44 @@ Status DecodeInboundPayload(std::string_view text, InboundMessage& message) {
   return Status::Ok();
 }
 
+// Written field by field rather than built as a json object first: every reply the engine
+// queues is encoded on the commit path, and the object's map nodes and copies were a tenth of
+// an event's cost. Each string still goes through nlohmann's escaping (and its UTF-8 check).
+// The members are those DecodeOutboundMessage reads; their order is not significant.
 Result<std::string> EncodeOutboundMessage(const OutboundMessage& message) {
-  Json choices = Json::array();
-  for (const ReplyChoice& choice : message.choices) {
-    choices.push_back({{"id", choice.id}, {"title", choice.title}});
+  try {
+    std::string out;
+    out.reserve(64 + message.body.size());
+    const auto append = [&out](std::string_view text) { out += Json(text).dump(); };
+    out += R"({"kind":")";
+    out += NameOf(kOutboundKinds, message.kind);
+    out += R"(","body":)";
+    append(message.body);
+    out += R"(,"choices":[)";
+    for (std::size_t i = 0; i < message.choices.size(); ++i) {
+      out += i == 0 ? R"({"id":)" : R"(,{"id":)";
+      append(message.choices[i].id);
+      out += R"(,"title":)";
+      append(message.choices[i].title);
+      out += '}';
+    }
+    out += R"(],"list_button":)";
+    append(message.list_button);
+    // Only templates carry these, so every other message is stored as before.
+    if (message.kind == OutboundMessage::Kind::kTemplate) {
+      out += R"(,"template":{"name":)";
+      append(message.template_name);
+      out += R"(,"language":)";
+      append(message.template_language);
+      out += R"(,"params":)";
+      out += Json(message.template_params).dump();
+      out += '}';
+    }
+    out += '}';
+    return out;
+  } catch (const Json::exception&) {
+    return Status::InvalidArgument("sqlite: an outbound message is not valid UTF-8");
   }
-  Json json = {{"kind", NameOf(kOutboundKinds, message.kind)},
-               {"body", message.body},
-               {"choices", std::move(choices)},
-               {"list_button", message.list_button}};
-  // Only templates carry these, so every other message is stored exactly as before.
-  if (message.kind == OutboundMessage::Kind::kTemplate) {
-    json["template"] = {{"name", message.template_name},
-                        {"language", message.template_language},
-                        {"params", message.template_params}};
-  }
-  return Dump(json, "an outbound message");
 }
 
 Status DecodeOutboundMessage(std::string_view text, OutboundMessage& message) {

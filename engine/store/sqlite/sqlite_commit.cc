@@ -137,8 +137,12 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
   }
   if (Status s = SaveConversation(conversation); !s.ok()) return s;
   if (outcome.flow_data_changed) {
-    Status s = outcome.stored ? UpdateFlowData(conversation, *outcome.stored)
-                              : ReplaceFlowData(conversation);
+    // A conversation never saved has no rows to replace: field values and consents belong to
+    // its row (foreign keys), so there is nothing to delete first.
+    static const EventOutcome::FlowData kNothing;
+    Status s = outcome.stored                ? UpdateFlowData(conversation, *outcome.stored)
+               : conversation.revision == 0 ? UpdateFlowData(conversation, kNothing)
+                                            : ReplaceFlowData(conversation);
     if (!s.ok()) return s;
   }
   for (const std::string& flow_id : outcome.erase_flows) {
