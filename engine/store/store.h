@@ -287,7 +287,9 @@ class Store {
   // moves the message forward (OutboxState's order). True when applied; false for a duplicate or
   // a status that arrived after a later one. kFailed records report.error and, for an
   // outside-window code, closes the contact's window at report.time. kNotFound when no outbox
-  // message has that wamid; kInvalidArgument for a state other than the four statuses.
+  // message has that wamid yet: the status is kept for a day, and MarkSent applies it when it
+  // records that wamid (WhatsApp can report a send before the sender has recorded it).
+  // kInvalidArgument for a state other than the four statuses.
   virtual Result<bool> RecordDelivery(const DeliveryReport& report) = 0;
   // The contact's 24-hour window, from the inbox (its latest message) and recorded failures.
   virtual Result<ServiceWindow> ServiceWindowOf(std::string_view contact) = 0;

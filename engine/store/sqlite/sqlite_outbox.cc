@@ -2,6 +2,7 @@
 // them to a sender, recording what the Cloud API and the delivery statuses said, and the
 // contact's 24-hour customer service window.
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -154,7 +155,10 @@ Result<OutboxEntry> SqliteStore::LookupOutbox(uint64_t outbox_id) {
 Status SqliteStore::MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) {
   const Timestamp now = clock_.Now();
   std::lock_guard lock(mu_);
-  return MarkSentLocked(outbox_id, whatsapp_message_id, now);
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
+  if (!tx) return tx.error();
+  if (Status s = MarkSentLocked(outbox_id, whatsapp_message_id, now); !s.ok()) return s;
+  return tx->Commit();
 }
 
 Result<std::vector<Status>> SqliteStore::MarkSentAll(
@@ -205,10 +209,15 @@ Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp
   }
   std::optional<std::string_view> wamid;
   if (!receipt) wamid = whatsapp_message_id;
-  return db_.Run(
-      "UPDATE outbox SET state = 'accepted', sent_wamid = ?2, sent_at = ?3, status_at = ?3, "
-      "message = NULL WHERE id = ?1 AND state = 'pending'",
-      outbox_id, wamid, ToUnixMillis(now));
+  if (Status s = db_.Run(
+          "UPDATE outbox SET state = 'accepted', sent_wamid = ?2, sent_at = ?3, status_at = ?3, "
+          "message = NULL WHERE id = ?1 AND state = 'pending'",
+          outbox_id, wamid, ToUnixMillis(now));
+      !s.ok()) {
+    return s;
+  }
+  if (receipt) return Status::Ok();
+  return ApplyEarlyStatuses(static_cast<int64_t>(outbox_id), whatsapp_message_id);
 }
 
 Status SqliteStore::MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) {
@@ -259,23 +268,58 @@ Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report) {
       to != OutboxState::kFailed) {
     return Status::InvalidArgument("sqlite: a delivery status is sent, delivered, read or failed");
   }
+  if (report.whatsapp_id.empty()) {
+    return Status::NotFound("sqlite: no outbox message has that WhatsApp id");
+  }
+  const Timestamp now = clock_.Now();
   std::lock_guard lock(mu_);
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
-  Result<Statement> row = db_.Query(
-      "SELECT id, contact, state FROM outbox WHERE sent_wamid = ?1 AND kind = 'message'",
-      report.whatsapp_id);
+  Result<Statement> row =
+      db_.Query("SELECT id FROM outbox WHERE sent_wamid = ?1 AND kind = 'message'",
+                report.whatsapp_id);
   if (!row) return row.error();
   Result<bool> found = row->Step();
   if (!found) return found.error();
-  if (!*found || report.whatsapp_id.empty()) {
-    return Status::NotFound("sqlite: no outbox message has that WhatsApp id");
+  if (!*found) {
+    row->Reset();
+    // Perhaps its send is not recorded yet: kept for MarkSent, which applies it.
+    if (Status s = db_.Run(
+            "INSERT INTO early_statuses (wamid, state, time, error_code, error, received) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (wamid, state) DO NOTHING",
+            report.whatsapp_id, OutboxStateName(to), ToUnixMillis(report.time),
+            to == OutboxState::kFailed ? std::optional<int64_t>(report.error.code) : std::nullopt,
+            to == OutboxState::kFailed ? std::optional<std::string>(StoredErrorText(report.error.text))
+                                       : std::nullopt,
+            ToUnixMillis(now));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = tx->Commit(); !s.ok()) return s;
+    return Status::NotFound("sqlite: no outbox message has that WhatsApp id (kept for a day, "
+                            "in case its send is recorded later)");
   }
   const int64_t id = row->ColumnInt64(0);
-  const std::string contact = row->ColumnText(1);
-  OutboxState from = OutboxState::kPending;
-  if (Status s = Unpack(ParseOutboxState(row->ColumnText(2)), from); !s.ok()) return s;
   row->Reset();
+  Result<bool> moved = ApplyStatus(id, report);
+  if (!moved) return moved.error();
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return *moved;
+}
+
+// REQUIRES: mu_ is held, in a write transaction. Moves outbox message `id` to `report.state` if
+// that is forward; true when it did.
+Result<bool> SqliteStore::ApplyStatus(int64_t id, const DeliveryReport& report) {
+  Result<Statement> row = db_.Query("SELECT contact, state FROM outbox WHERE id = ?1", id);
+  if (!row) return row.error();
+  Result<bool> found = row->Step();
+  if (!found) return found.error();
+  if (!*found) return Status::NotFound("sqlite: no outbox entry " + std::to_string(id));
+  const std::string contact = row->ColumnText(0);
+  OutboxState from = OutboxState::kPending;
+  if (Status s = Unpack(ParseOutboxState(row->ColumnText(1)), from); !s.ok()) return s;
+  row->Reset();
+  const OutboxState to = report.state;
   if (to <= from) return false;  // a duplicate, or overtaken by a later status
   std::optional<int64_t> code;
   std::optional<std::string> text;
@@ -293,8 +337,36 @@ Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report) {
   if (to == OutboxState::kFailed && IsOutsideWindowError(report.error.code)) {
     if (Status s = CloseWindow(contact, report.time); !s.ok()) return s;
   }
-  if (Status s = tx->Commit(); !s.ok()) return s;
   return true;
+}
+
+// REQUIRES: mu_ is held, in a write transaction. Applies the statuses that came for `wamid`
+// before its send was recorded (in the order of progress, so the furthest wins), then drops them.
+Status SqliteStore::ApplyEarlyStatuses(int64_t id, std::string_view wamid) {
+  std::vector<DeliveryReport> early;
+  Result<Statement> rows = db_.Query(
+      "SELECT state, time, error_code, error FROM early_statuses WHERE wamid = ?1", wamid);
+  if (!rows) return rows.error();
+  if (Status s = rows->ForEachRow([&](const Statement& r) {
+        DeliveryReport report;
+        report.whatsapp_id = std::string(wamid);
+        if (Status p = Unpack(ParseOutboxState(r.ColumnText(0)), report.state); !p.ok()) return p;
+        report.time = FromUnixMillis(r.ColumnInt64(1));
+        if (!r.ColumnIsNull(2)) report.error.code = static_cast<int>(r.ColumnInt64(2));
+        if (!r.ColumnIsNull(3)) report.error.text = r.ColumnText(3);
+        early.push_back(std::move(report));
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  if (early.empty()) return Status::Ok();
+  std::sort(early.begin(), early.end(),
+            [](const DeliveryReport& a, const DeliveryReport& b) { return a.state < b.state; });
+  for (const DeliveryReport& report : early) {
+    if (Result<bool> moved = ApplyStatus(id, report); !moved) return moved.error();
+  }
+  return db_.Run("DELETE FROM early_statuses WHERE wamid = ?1", wamid);
 }
 
 // ---- the 24-hour window

@@ -325,6 +325,22 @@ PRAGMA writable_schema = OFF;
 -- number). A phone number id of the business: not personal data, so it stays after processing.
 ALTER TABLE inbox ADD COLUMN business_number TEXT NOT NULL DEFAULT '';
 )sql"},
+    {6, "statuses that arrive before their send is recorded", R"sql(
+-- WhatsApp can report a message sent (or failed) before the sender has recorded the id the API
+-- returned for it. Such a status waits here and is applied when MarkSent records that id; one
+-- that never finds its message (another tool on the same number) goes after a day.
+CREATE TABLE early_statuses (
+  wamid      TEXT    NOT NULL,
+  state      TEXT    NOT NULL CHECK (state = 'sent' OR state = 'failed' OR state = 'delivered' OR
+                                     state = 'read'),
+  time       INTEGER NOT NULL,
+  error_code INTEGER,
+  error      TEXT,
+  received   INTEGER NOT NULL,
+  PRIMARY KEY (wamid, state)
+) WITHOUT ROWID;
+CREATE INDEX early_statuses_received ON early_statuses (received);
+)sql"},
 };
 
 int64_t NowMillis() {

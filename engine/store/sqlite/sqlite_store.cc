@@ -321,6 +321,13 @@ Result<std::size_t> SqliteStore::PruneHistory(Timestamp now, const HistoryRetent
       return s;
     }
     pruned += static_cast<std::size_t>(db_.Changes());
+    // Statuses that never found their message (another tool's sends on the same number).
+    if (Status s = db_.Run("DELETE FROM early_statuses WHERE received < ?1",
+                           ToUnixMillis(now - std::chrono::hours(24)));
+        !s.ok()) {
+      return s;
+    }
+    pruned += static_cast<std::size_t>(db_.Changes());
     // A window closed over 24 hours ago is closed by its age alone: any message since reopened
     // it, and without one the window has passed anyway.
     if (Status s = db_.Run("DELETE FROM closed_windows WHERE closed_at < ?1",

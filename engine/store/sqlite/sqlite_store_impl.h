@@ -132,6 +132,8 @@ class SqliteStore final : public Store {
   Result<std::optional<handoff::Ticket>> TicketLocked(uint64_t ticket_id);
   Result<uint64_t> InsertAudit(const handoff::AuditEntry& entry);  // sqlite_agents.cc
   Status MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id, Timestamp now);
+  Result<bool> ApplyStatus(int64_t id, const DeliveryReport& report);
+  Status ApplyEarlyStatuses(int64_t id, std::string_view wamid);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
   const SystemClock clock_;

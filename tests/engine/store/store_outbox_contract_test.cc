@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/clock.h"
 #include "tests/engine/store/store_contract.h"
 
 namespace consentflow::engine::store_test {
@@ -213,6 +214,57 @@ TEST_P(StoreContractTest, DeliveryStatusesOnlyMoveForward) {
             StatusCode::kNotFound);
   EXPECT_EQ(store().RecordDelivery({"wamid.a1", OutboxState::kAccepted, At(1), {}}).error().code(),
             StatusCode::kInvalidArgument);
+}
+
+// WhatsApp can report a send before the sender has recorded the id the API returned for it:
+// such statuses wait, and recording the id applies them (the furthest wins; a 131047 failure
+// still closes the window). One that never finds its message goes with PruneHistory.
+TEST_P(StoreContractTest, AStatusThatArrivesBeforeItsSendIsRecordedIsAppliedThen) {
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in1", "A", 1)).value());
+  QueueReplies(store(), {{"A", {"a1"}}, {"B", {"b1"}}});
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(ready.size(), 2u);
+
+  EXPECT_EQ(store().RecordDelivery({"wamid.a1", OutboxState::kDelivered, At(20), {}}).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store().RecordDelivery({"wamid.a1", OutboxState::kSent, At(10), {}}).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store()
+                .RecordDelivery({"wamid.b1", OutboxState::kFailed, At(12),
+                                 SendError{131047, "Re-engagement message"}})
+                .error()
+                .code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store().MarkSent(ready[0].id, "wamid.a1").ok());
+  Result<std::vector<Status>> marked = store().MarkSentAll({{ready[1].id, "wamid.b1"}});
+  ASSERT_TRUE(marked);
+  ASSERT_TRUE((*marked)[0].ok());
+
+  OutboxEntry a1 = store().LookupOutbox(ready[0].id).value();
+  EXPECT_EQ(a1.state, OutboxState::kDelivered);
+  EXPECT_EQ(a1.status_time, At(20));
+  OutboxEntry b1 = store().LookupOutbox(ready[1].id).value();
+  EXPECT_EQ(b1.state, OutboxState::kFailed);
+  EXPECT_EQ(b1.error_code, 131047);
+  EXPECT_EQ(store().ServiceWindowOf("B").value().closed_at, At(12));
+  // Applied once: the same statuses again change nothing.
+  EXPECT_FALSE(store().RecordDelivery({"wamid.a1", OutboxState::kDelivered, At(20), {}}).value());
+
+  // A waiting status is kept for a day, then dropped (its message was another tool's).
+  QueueReplies(store(), {{"C", {"c1"}}, {"D", {"d1"}}});
+  std::vector<OutboxEntry> more = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(more.size(), 2u);
+  for (const char* wamid : {"wamid.c1", "wamid.d1"}) {
+    EXPECT_EQ(store().RecordDelivery({wamid, OutboxState::kRead, At(30), {}}).error().code(),
+              StatusCode::kNotFound);
+  }
+  const Timestamp now = SystemClock().Now();
+  ASSERT_TRUE(store().PruneHistory(now + std::chrono::hours(1), HistoryRetention{}).has_value());
+  ASSERT_TRUE(store().MarkSent(more[0].id, "wamid.c1").ok());
+  EXPECT_EQ(store().LookupOutbox(more[0].id).value().state, OutboxState::kRead);
+  ASSERT_TRUE(store().PruneHistory(now + std::chrono::hours(25), HistoryRetention{}).has_value());
+  ASSERT_TRUE(store().MarkSent(more[1].id, "wamid.d1").ok());
+  EXPECT_EQ(store().LookupOutbox(more[1].id).value().state, OutboxState::kAccepted);
 }
 
 TEST_P(StoreContractTest, TheWindowIsOpenFor24HoursAfterTheContactsLatestMessage) {
