@@ -239,6 +239,9 @@ class Server final : public HttpServer {
       std::lock_guard lock(parking_->mutex);
       parking_->open = false;
     }
+    // Endpoints' threads (the agent API's pool) may still call their peers: wait for those
+    // calls and end them, so none holds a session past the io_context.
+    shared_->websockets->TearDown();
     io_->stop();
     for (std::thread& thread : threads_) thread.join();
     threads_.clear();

@@ -21,16 +21,30 @@ using beast::error_code;
 class WebSocketSession;
 
 // What endpoints hold: calls go to the session while it lives, and are no-ops afterwards.
+// The calls hold the session only under the registry's teardown lock (shared), so a session
+// whose last reference such a call drops is destroyed while its io_context still exists.
 class WeakPeer final : public WebSocketPeer {
  public:
-  explicit WeakPeer(std::weak_ptr<WebSocketSession> session) : session_(std::move(session)) {}
+  WeakPeer(std::weak_ptr<WebSocketSession> session, std::shared_ptr<WebSocketSessions> sessions)
+      : session_(std::move(session)), sessions_(std::move(sessions)) {}
   ~WeakPeer() override;
   bool Send(std::string text) override;
   void Ready() override;
   void Close(uint16_t code, std::string reason) override;
 
  private:
+  // Runs `call` on the session if it lives and the server is not torn down; false otherwise.
+  template <typename Call>
+  bool WithSession(Call&& call) {
+    std::shared_lock lock(sessions_->teardown_mu_);
+    if (sessions_->torn_down_) return false;
+    std::shared_ptr<WebSocketSession> session = session_.lock();
+    if (!session) return false;
+    return call(*session);
+  }
+
   std::weak_ptr<WebSocketSession> session_;
+  std::shared_ptr<WebSocketSessions> sessions_;
 };
 
 // One upgraded connection. Every member below the mutex-free line is touched only on the
@@ -120,7 +134,7 @@ class WebSocketSession final : public WebSocketPeer,
   void OnAccepted(const HttpRequest& request, WebSocketEndpoint& endpoint) {
     // Endpoints keep the peer (to push later) while the session keeps their listener: the peer
     // they get holds the session weakly, so that pair is no cycle.
-    listener_ = endpoint.Open(request, std::make_shared<WeakPeer>(weak_from_this()));
+    listener_ = endpoint.Open(request, std::make_shared<WeakPeer>(weak_from_this(), sessions_));
     if (!listener_) return RequestClose(websocket::close_code::policy_error, "refused", true);
     timer_.expires_after(limits_.ready_timeout);
     timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -221,16 +235,26 @@ class WebSocketSession final : public WebSocketPeer,
 WeakPeer::~WeakPeer() = default;
 
 bool WeakPeer::Send(std::string text) {
-  std::shared_ptr<WebSocketSession> session = session_.lock();
-  return session && session->Send(std::move(text));
+  return WithSession([&](WebSocketSession& session) { return session.Send(std::move(text)); });
 }
 
 void WeakPeer::Ready() {
-  if (std::shared_ptr<WebSocketSession> session = session_.lock()) session->Ready();
+  WithSession([](WebSocketSession& session) {
+    session.Ready();
+    return true;
+  });
 }
 
 void WeakPeer::Close(uint16_t code, std::string reason) {
-  if (std::shared_ptr<WebSocketSession> session = session_.lock()) session->Close(code, std::move(reason));
+  WithSession([&](WebSocketSession& session) {
+    session.Close(code, std::move(reason));
+    return true;
+  });
+}
+
+void WebSocketSessions::TearDown() {
+  std::unique_lock lock(teardown_mu_);
+  torn_down_ = true;
 }
 
 uint64_t WebSocketSessions::Add(std::weak_ptr<WebSocketSession> session) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "engine/server/http_server.h"
@@ -30,12 +31,20 @@ class WebSocketSessions {
   // Waits until no connection is left or `timeout` has passed; true when none is left.
   bool WaitUntilEmpty(std::chrono::milliseconds timeout);
   std::size_t size() const;
+  // Before the io_context goes: from now on an endpoint's calls on its peer are no-ops. Waits
+  // for the calls in progress, so no other thread holds a session when the io_context (and
+  // Beast's WebSocket service in it) is destroyed; a session whose last holder was such a call
+  // was destroyed before that.
+  void TearDown();
 
  private:
   friend class WebSocketSession;
+  friend class WeakPeer;
   uint64_t Add(std::weak_ptr<WebSocketSession> session);  // returns its id
   void Remove(uint64_t id);
 
+  std::shared_mutex teardown_mu_;
+  bool torn_down_ = false;  // guarded by teardown_mu_
   mutable std::mutex mu_;
   std::condition_variable empty_;
   uint64_t next_id_ = 1;                                                 // guarded by mu_
