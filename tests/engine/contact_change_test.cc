@@ -2,45 +2,15 @@
 // "user_changed_number" system message, taken through the inbox like any message).
 #include <gtest/gtest.h>
 
-#include "dsl/loader.h"
-#include "engine/engine.h"
-#include "engine/store/sqlite/sqlite_store.h"
 #include "tests/dsl/contract_example.h"
+#include "tests/engine/engine_test_bed.h"
 
 namespace consentflow::engine {
 namespace {
 
-class ContactChangeTest : public ::testing::Test {
+class ContactChangeTest : public testing::EngineTestBed {
  protected:
-  void SetUp() override {
-    const dsl::LoadedFlow flow =
-        dsl::LoadFlowSource(dsl::SourceFile{"t.flow", std::string(dsl::testing::kContractExample)});
-    ASSERT_TRUE(flow.ok());
-    ASSERT_TRUE(registry_.Add(flow.program).ok());
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteOptions{":memory:", 5000, false});
-    ASSERT_TRUE(store);
-    store_ = std::move(*store);
-    engine_ = std::make_unique<Engine>(*store_, registry_, clock_, nullptr);
-  }
-
-  void Send(const std::string& contact, const std::string& text,
-            MessageKind kind = MessageKind::kText) {
-    InboundMessage m;
-    m.id = "wamid." + std::to_string(++sent_);
-    m.contact = contact;
-    m.time = clock_.Now();
-    m.kind = kind;
-    m.text = text;
-    ASSERT_TRUE(engine_->Receive(m));
-    Result<EngineReport> report = engine_->ProcessPending();
-    ASSERT_TRUE(report) << report.error().message();
-  }
-
-  FlowRegistry registry_;
-  ManualClock clock_{FromUnixSeconds(1'767'225'600)};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
-  int sent_ = 0;
+  void SetUp() override { Start({dsl::testing::kContractExample}); }
 };
 
 TEST_F(ContactChangeTest, TheConversationFieldsAndConsentsFollowTheNewNumber) {

@@ -7,10 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/loader.h"
-#include "engine/engine.h"
 #include "engine/ledger.h"
-#include "engine/store/sqlite/sqlite_store.h"
+#include "tests/engine/engine_test_bed.h"
 
 namespace consentflow::engine {
 namespace {
@@ -61,31 +59,13 @@ state bye
   end
 )flow";
 
-class WithdrawalTest : public ::testing::Test {
+class WithdrawalTest : public testing::EngineTestBed {
  protected:
-  void SetUp() override {
-    for (std::string_view source : {kClub, kQuiz}) {
-      const dsl::LoadedFlow flow = dsl::LoadFlowSource(dsl::SourceFile{"t.flow", std::string(source)});
-      ASSERT_TRUE(flow.ok());
-      ASSERT_TRUE(registry_.Add(flow.program).ok());
-    }
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteOptions{":memory:", 5000, false});
-    ASSERT_TRUE(store);
-    store_ = std::move(*store);
-    engine_ = std::make_unique<Engine>(*store_, registry_, clock_, nullptr);
-  }
+  void SetUp() override { Start({kClub, kQuiz}); }
 
   void Send(const std::string& text) {
-    InboundMessage m;
-    m.id = "wamid." + std::to_string(++sent_);
-    m.contact = kContact;
-    m.time = clock_.Now();
-    m.kind = MessageKind::kText;
-    m.text = text;
-    ASSERT_TRUE(engine_->Receive(m));
-    Result<EngineReport> report = engine_->ProcessPending();
-    ASSERT_TRUE(report) << report.error().message();
-    ASSERT_EQ(report->failed, 0u);
+    EngineTestBed::Send(kContact, text);
+    ASSERT_EQ(last_report_.failed, 0u);
   }
 
   Conversation FlowData(const std::string& flow_id) {
@@ -101,11 +81,6 @@ class WithdrawalTest : public ::testing::Test {
   }
 
   static constexpr const char* kContact = "4915100000009";
-  FlowRegistry registry_;
-  ManualClock clock_{FromUnixSeconds(1'767'225'600)};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
-  int sent_ = 0;
 };
 
 TEST_F(WithdrawalTest, StopInOneFlowWithdrawsTheConsentsAndErasesTheFieldsOfEveryFlow) {
@@ -159,15 +134,8 @@ TEST_F(WithdrawalTest, TwoStopsInOneBatchWithdrawOnce) {
   Send("Join");
   Send("Lena");
   Send("quiz");
-  for (const char* text : {"STOP", "STOP"}) {
-    InboundMessage m;
-    m.id = "wamid.b" + std::string(text) + std::to_string(++sent_);
-    m.contact = kContact;
-    m.time = clock_.Now();
-    m.kind = MessageKind::kText;
-    m.text = text;
-    ASSERT_TRUE(engine_->Receive(m));
-  }
+  ASSERT_TRUE(engine_->Receive(Message(kContact, "STOP")));
+  ASSERT_TRUE(engine_->Receive(Message(kContact, "STOP")));
   ASSERT_TRUE(engine_->ProcessPending());
   int withdrawals = 0;
   const std::vector<LedgerEntry> ledger = store_->ReadLedger(1, 100).value();

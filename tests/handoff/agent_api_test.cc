@@ -71,14 +71,6 @@ class AgentApiTest : public EngineFixture {
     EngineFixture::TearDown();
   }
 
-  void AddAgent(const std::string& name, handoff::Role role,
-                std::set<std::string, std::less<>> queues) {
-    Result<std::string> hash =
-        handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum());
-    ASSERT_TRUE(hash);
-    ASSERT_TRUE(store_->AddAgent({{name, role, std::move(queues)}, *hash, clock_.Now()}).ok());
-  }
-
   Answer Call(const std::string& method, const std::string& target, const std::string& token = "",
               const std::string& body = "", const std::string& peer = "") {
     HttpRequest request;

@@ -72,14 +72,6 @@ class AgentEventsTest : public EngineFixture {
     EngineFixture::TearDown();
   }
 
-  void AddAgent(const std::string& name, handoff::Role role,
-                std::set<std::string, std::less<>> queues) {
-    Result<std::string> hash =
-        handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum());
-    ASSERT_TRUE(hash);
-    ASSERT_TRUE(store_->AddAgent({{name, role, std::move(queues)}, *hash, clock_.Now()}).ok());
-  }
-
   // A login over HTTP; the session token.
   std::string Login(const std::string& name) {
     const consentflow::testing::HttpResult r = consentflow::testing::HttpPost(

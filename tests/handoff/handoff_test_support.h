@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "dsl/loader.h"
 #include "engine/engine.h"
+#include "engine/handoff/credentials.h"
 #include "engine/store/sqlite/sqlite_store.h"
 
 namespace consentflow::engine::handoff::testing {
@@ -90,6 +92,15 @@ class EngineFixture : public ::testing::Test {
     }
     ADD_FAILURE() << "no ticket for " << contact;
     return 0;
+  }
+
+  // An agent whose password is NAME-secret (hashed at the cheapest cost, for speed).
+  void AddAgent(const std::string& name, handoff::Role role,
+                std::set<std::string, std::less<>> queues) {
+    Result<std::string> hash =
+        handoff::HashPassword(name + "-secret", handoff::PasswordCost::Minimum());
+    ASSERT_TRUE(hash);
+    ASSERT_TRUE(store_->AddAgent({{name, role, std::move(queues)}, *hash, clock_.Now()}).ok());
   }
 
   // The bodies of the messages queued for `contact`, oldest first.
