@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -260,9 +261,14 @@ class Store {
   virtual Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) = 0;
   // What a sender may send at `now`, oldest first, at most `limit`: kPending entries (messages
   // and receipts) whose next_attempt <= now and that have no older kPending entry of the same
-  // contact. So a contact's entries go out in order: the second is not handed out until the
-  // first was accepted or failed, even while the first waits for its retry.
-  virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) = 0;
+  // contact and kind. So a contact's messages go out in order: the second is not handed out
+  // until the first was accepted or failed, even while the first waits for its retry; its read
+  // receipts likewise, but receipts and messages never wait for each other (a reply does not
+  // wait for the receipt of the message it answers). Entries whose ids are in `held` (what the
+  // caller already has in hand: in flight, or accepted and not yet recorded) are left out and
+  // do not count against `limit`.
+  virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit,
+                                                       const std::set<uint64_t>& held = {}) = 0;
   // The entry `outbox_id` as it stands; kNotFound for an id never queued.
   virtual Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) = 0;
   // The API accepted the entry: kPending -> kAccepted, and a message's text is erased.

@@ -87,15 +87,18 @@ class OutboxSender::Impl {
     if (stopping_) return;
     RecordUnrecorded();
     const Timestamp now = clock_.Now();
-    Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, options_.batch);
-    if (!ready) {
-      Log(LogLevel::kWarning, "outbox_read_failed", {{"error", ready.error().ToString()}});
-    } else {
-      std::map<std::string, ServiceWindow, std::less<>> windows;
-      for (const OutboxEntry& entry : *ready) {
-        if (in_flight_.size() >= options_.max_in_flight) break;
-        if (in_flight_.count(entry.id) != 0 || unrecorded_.count(entry.id) != 0) continue;
-        if (!Consider(entry, now, windows)) break;
+    if (in_flight_.size() < options_.max_in_flight) {
+      // What is in flight or accepted-but-unrecorded is still pending in the store: left out.
+      std::set<uint64_t> held = in_flight_;
+      for (const auto& accepted : unrecorded_) held.insert(accepted.first);
+      Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, options_.batch, held);
+      if (!ready) {
+        Log(LogLevel::kWarning, "outbox_read_failed", {{"error", ready.error().ToString()}});
+      } else {
+        std::map<std::string, ServiceWindow, std::less<>> windows;
+        for (const OutboxEntry& entry : *ready) {
+          if (in_flight_.size() >= options_.max_in_flight || !Consider(entry, now, windows)) break;
+        }
       }
     }
     SchedulePoll();

@@ -7,8 +7,9 @@
 //   Whatever was not marked when the process stopped or crashed is sent by the next sender: the
 //   store hands it out again. (An entry the API accepted just before a crash, unrecorded, goes
 //   out a second time: the API has no idempotency key, so delivery is at least once there.)
-// - A contact's entries go in order: the next is not sent before the previous was accepted or
-//   failed for good (the store hands out only each contact's oldest pending entry).
+// - A contact's messages go in order: the next is not sent before the previous was accepted or
+//   failed for good (the store hands out only each contact's oldest pending message). Read
+//   receipts are a lane of their own: a reply does not wait for the receipt queued before it.
 // - Retryable failures (graph_response.h: 429, 5xx, network, rate-limit and transient codes)
 //   are retried after exponential backoff with full jitter; other 4xx fail the entry with its
 //   code, without a retry.

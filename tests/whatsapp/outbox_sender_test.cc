@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -170,7 +171,7 @@ class OutboxSenderTest : public ::testing::Test {
   std::map<std::string, uint64_t> revision_;
 };
 
-TEST_F(OutboxSenderTest, SendsReceiptsAndRepliesInOrderAndMarksEachSent) {
+TEST_F(OutboxSenderTest, SendsRepliesInOrderWithReceiptsAndMarksEachSent) {
   StartSender(FastOptions());
   Converse("4915100", {"a1", "a2", "a3"});
   Converse("4915200", {"b1", "b2"});
@@ -178,17 +179,15 @@ TEST_F(OutboxSenderTest, SendsReceiptsAndRepliesInOrderAndMarksEachSent) {
 
   EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2", "a3"}));
   EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1", "b2"}));
-  // Each contact's message was marked read before the replies went out.
+  // Each contact's message was marked read, once. (The receipt does not hold back the
+  // replies: they may arrive in either order.)
   std::vector<RecordedRequest> requests = graph_.Requests();
-  auto position = [&](const std::string& recipient) {
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      if (requests[i].recipient == recipient) return i;
-    }
-    return requests.size();
-  };
-  EXPECT_LT(position("wamid.in.4915100.1"), position(To("4915100")));
-  EXPECT_NE(requests.at(position("wamid.in.4915100.1")).body.find("\"status\":\"read\""),
-            std::string::npos);
+  for (const std::string receipt : {"wamid.in.4915100.1", "wamid.in.4915200.1"}) {
+    const auto is_receipt = [&](const RecordedRequest& r) { return r.recipient == receipt; };
+    ASSERT_EQ(std::count_if(requests.begin(), requests.end(), is_receipt), 1) << receipt;
+    EXPECT_NE(std::find_if(requests.begin(), requests.end(), is_receipt)->body.find("\"status\":\"read\""),
+              std::string::npos);
+  }
 
   // The store has the wamid the API returned for each reply.
   std::map<std::string, std::string> text_by_wamid;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -129,15 +130,30 @@ Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
   return ReadEntries(db_, sql, SqlLimit(limit));
 }
 
-Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, std::size_t limit) {
+Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, std::size_t limit,
+                                                         const std::set<uint64_t>& held) {
   std::lock_guard lock(mu_);
-  // The NOT EXISTS keeps a contact's entries in order: only its oldest pending entry is ever
-  // ready, and only once its retry time has come.
+  // The NOT EXISTS keeps a contact's entries of one kind in order: only its oldest pending
+  // message (and its oldest pending receipt) is ever ready, and only once its retry time has
+  // come. Receipts and messages are two lanes, so a reply never waits for a read receipt.
   static const std::string sql = Select(
       "AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
       "SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND older.contact = o.contact "
-      "AND older.id < o.id) ORDER BY id LIMIT ?2");
-  return ReadEntries(db_, sql, ToUnixMillis(now), SqlLimit(limit));
+      "AND older.id < o.id AND older.kind = o.kind) ORDER BY id");
+  Result<Statement> rows = db_.Query(sql, ToUnixMillis(now));
+  if (!rows) return rows.error();
+  std::vector<OutboxEntry> entries;
+  while (entries.size() < limit) {
+    Result<bool> row = rows->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    // What the caller holds is passed over before its message is decoded.
+    if (held.count(static_cast<uint64_t>(rows->ColumnInt64(0))) != 0) continue;
+    OutboxEntry entry;
+    if (Status s = ReadEntry(*rows, entry); !s.ok()) return s;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 Result<OutboxEntry> SqliteStore::LookupOutbox(uint64_t outbox_id) {
@@ -191,10 +207,19 @@ Result<std::vector<Status>> SqliteStore::MarkSentAll(
 
 Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id,
                                    Timestamp now) {
-  Result<std::optional<OutboxEntry>> entry = FindEntry(outbox_id);
-  if (!entry) return entry.error();
-  if (!*entry) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
-  const OutboxEntry& e = **entry;
+  // Only what the checks need: the message itself is not decoded.
+  static const std::string sql = "SELECT kind, state, sent_wamid FROM outbox WHERE id = ?1";
+  Result<Statement> row = db_.Query(sql, outbox_id);
+  if (!row) return row.error();
+  Result<bool> found = row->Step();
+  if (!found) return found.error();
+  if (!*found) return Status::NotFound("sqlite: no outbox entry " + std::to_string(outbox_id));
+  OutboxEntry e;
+  e.kind = row->ColumnText(0) == "read_receipt" ? OutboxEntry::Kind::kReadReceipt
+                                                 : OutboxEntry::Kind::kMessage;
+  if (Status s = Unpack(ParseOutboxState(row->ColumnText(1)), e.state); !s.ok()) return s;
+  e.whatsapp_id = row->ColumnText(2);
+  row->Reset();
   const bool receipt = e.kind == OutboxEntry::Kind::kReadReceipt;
   if (!receipt && whatsapp_message_id.empty()) {
     return Status::InvalidArgument("sqlite: MarkSent needs the WhatsApp message id");

@@ -53,7 +53,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
   Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) override;
   Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) override;
-  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) override;
+  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit,
+                                               const std::set<uint64_t>& held) override;
   Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) override;
   Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
   Result<std::vector<Status>> MarkSentAll(

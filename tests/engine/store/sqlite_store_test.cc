@@ -182,6 +182,23 @@ INSERT INTO outbox (contact, kind, message, queued, state, next_attempt)
   }
 }
 
+// ReadyOutbox asks, for each pending entry, whether an older one of the same contact and kind
+// is pending: the lane index (migration 7) answers that without reading the table.
+TEST_F(SqliteStoreTest, TheOlderEntryProbeUsesTheLaneIndex) {
+  ASSERT_TRUE(Open());
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_pending_contact'")
+                .value(),
+            "0");
+  Result<Statement> plan = raw.Prepare(
+      "EXPLAIN QUERY PLAN SELECT 1 FROM outbox AS older WHERE older.state = 'pending' "
+      "AND older.contact = 'A' AND older.id < 5 AND older.kind = 'message'");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  std::string details;
+  while (plan->Step().value()) details += plan->ColumnText(3) + "\n";
+  EXPECT_NE(details.find("COVERING INDEX outbox_pending_lane"), std::string::npos) << details;
+}
+
 TEST_F(SqliteStoreTest, TheConnectionIsSetUpForDurabilityAndErasure) {
   Db db = Raw();
   ASSERT_TRUE(sqlite::ConfigureConnection(db, SqliteOptions{path(), 1234}).ok());
@@ -190,6 +207,7 @@ TEST_F(SqliteStoreTest, TheConnectionIsSetUpForDurabilityAndErasure) {
   EXPECT_EQ(db.QueryText("PRAGMA synchronous").value(), "2");  // FULL
   EXPECT_EQ(db.QueryText("PRAGMA foreign_keys").value(), "1");
   EXPECT_EQ(db.QueryText("PRAGMA busy_timeout").value(), "1234");
+  EXPECT_EQ(db.QueryText("PRAGMA wal_autocheckpoint").value(), "8192");
 
   Db relaxed = Raw();
   ASSERT_TRUE(sqlite::ConfigureConnection(relaxed, SqliteOptions{path(), 10, false}).ok());

@@ -92,6 +92,38 @@ TEST_P(StoreContractTest, ReadyOutboxHandsOutEachContactsOldestEntryOnly) {
             (std::vector<std::string>{"a2", "a3", "b1"}));
 }
 
+TEST_P(StoreContractTest, ReadyOutboxLeavesOutWhatTheCallerHolds) {
+  QueueReplies(store(), {{"A", {"a1", "a2"}}, {"B", {"b1"}}, {"C", {"c1"}}});
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"a1", "b1", "c1"}));
+  // a1 in flight: neither it nor a2 (still behind it) is handed out, and the limit counts
+  // only what is handed out.
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 1, {ready[0].id}).value()),
+            (std::vector<std::string>{"b1"}));
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10, {ready[0].id, ready[2].id}).value()),
+            (std::vector<std::string>{"b1"}));
+}
+
+TEST_P(StoreContractTest, AReceiptAndAMessageOfOneContactAreReadyTogether) {
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in1", "A", 1)).value());
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in2", "A", 2)).value());
+  EventOutcome first = Outcome(NewConversation("A"), "wamid.in1");
+  first.outbound = {Text("A", "one"), Text("A", "two")};
+  CommitAll({first});
+  EventOutcome second = Outcome(Load("A"), "wamid.in2");
+  second.outbound = {Text("A", "three")};
+  CommitAll({second});
+  // Each lane in order: the first receipt and the first reply.
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1", "one"}));
+  ASSERT_TRUE(store().MarkSent(ready[0].id, "").ok());
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()),
+            (std::vector<std::string>{"one", "receipt:wamid.in2"}));
+  ASSERT_TRUE(store().MarkSent(ready[1].id, "wamid.one").ok());
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()),
+            (std::vector<std::string>{"two", "receipt:wamid.in2"}));
+}
+
 TEST_P(StoreContractTest, ARetryWaitsForItsTimeAndHoldsBackTheContactsLaterEntries) {
   QueueReplies(store(), {{"A", {"a1", "a2"}}, {"B", {"b1"}}});
   const uint64_t a1 = store().ReadyOutbox(At(0), 10).value().at(0).id;
@@ -148,8 +180,9 @@ TEST_P(StoreContractTest, CommitQueuesAReadReceiptBeforeTheRepliesExactlyOnce) {
   outcome.outbound = {Text("A", "hello")};
   CommitAll({outcome});
 
+  // The receipt is queued first, but the reply does not wait for it: two lanes.
   std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
-  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1"}));
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1", "hello"}));
   EXPECT_EQ(ready[0].kind, OutboxEntry::Kind::kReadReceipt);
   EXPECT_EQ(ready[0].message.contact, "A");
   // Receipts are not replies: PendingOutbox (what `chat` shows) leaves them out.
