@@ -5,8 +5,8 @@
 namespace consentflow::engine::server {
 
 EngineWorker::EngineWorker(Engine& engine, Metrics* metrics, std::function<void()> after_commit,
-                           EngineWorkerOptions options)
-    : engine_(engine), metrics_(metrics), after_commit_(std::move(after_commit)),
+                           InboxWriter* inbox, EngineWorkerOptions options)
+    : engine_(engine), metrics_(metrics), inbox_(inbox), after_commit_(std::move(after_commit)),
       options_(options), thread_([this] { Run(); }) {}
 
 EngineWorker::~EngineWorker() { Stop(); }
@@ -46,8 +46,14 @@ bool EngineWorker::Round() {
   }
   for (auto& job : jobs) job();
   bool did = !jobs.empty();
+  InboxWriter::Written written;
+  if (inbox_ != nullptr) written = inbox_->Write();
+  did = did || !written.answers.empty();
   const auto started = std::chrono::steady_clock::now();
   Result<EngineReport> report = engine_.ProcessPending();
+  // Whatever the engine did, the webhooks are answered: after a sync, 200 (stored, even if
+  // not yet processed); else 503, and Meta delivers them again.
+  if (inbox_ != nullptr) inbox_->Answer(written);
   if (!report) {
     Log(LogLevel::kError, "engine_round_failed", {{"reason", report.error().message()}});
     return did;

@@ -1,9 +1,11 @@
 #pragma once
 // Drives the Engine on its own thread, never on an I/O thread. The Engine is single-threaded
-// and SQLite has one writer, so one worker does it all, in batches (group commit): it processes
-// pending messages whenever woken (the inbox writer wakes it) until none are left, fires due
-// timers, sweeps retention at start and then periodically, and runs jobs posted to it (a flow
-// reload, an agent's action) between batches.
+// and SQLite has one writer, so one worker does it all, in rounds (group commit): each round
+// writes the webhooks submitted since the last (InboxWriter::Write), processes pending
+// messages, commits, and answers those webhooks after the one sync that covers both
+// (InboxWriter::Answer); it runs rounds whenever woken (a webhook submitted) until none is
+// left, fires due timers, sweeps retention at start and then periodically, and runs jobs posted
+// to it (a flow reload, an agent's action) between rounds.
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -13,6 +15,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/engine.h"
+#include "engine/server/inbox_writer.h"
 #include "engine/server/metrics.h"
 
 namespace consentflow::engine::server {
@@ -25,15 +28,16 @@ struct EngineWorkerOptions {
 class EngineWorker {
  public:
   // `after_commit` runs on the worker thread after a round committed something (to wake the
-  // outbox sender). `metrics` may be null.
+  // outbox sender). `metrics` and `inbox` may be null; `inbox` must outlive the worker.
   EngineWorker(Engine& engine, Metrics* metrics, std::function<void()> after_commit,
-               EngineWorkerOptions options = {});
+               InboxWriter* inbox = nullptr, EngineWorkerOptions options = {});
   ~EngineWorker();  // Stop()
 
   void Wake();
   // Runs `job` on the worker thread between batches.
   void Post(std::function<void()> job);
-  // Finishes the messages already in the inbox, then stops. Idempotent.
+  // Writes and answers what was submitted to the inbox writer (Close() it first), finishes the
+  // messages already in the inbox, then stops. Idempotent.
   void Stop();
 
   std::size_t handled() const;
@@ -44,6 +48,7 @@ class EngineWorker {
 
   Engine& engine_;
   Metrics* metrics_;
+  InboxWriter* inbox_;
   std::function<void()> after_commit_;
   EngineWorkerOptions options_;
   mutable std::mutex mu_;

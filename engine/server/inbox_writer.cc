@@ -2,32 +2,24 @@
 
 namespace consentflow::engine::server {
 
-InboxWriter::InboxWriter(Store& store, std::function<void(std::size_t)> on_written, StatusSink on_statuses)
-    : store_(store), on_written_(std::move(on_written)), on_statuses_(std::move(on_statuses)),
-      thread_([this] { Run(); }) {}
-
-InboxWriter::~InboxWriter() { Stop(); }
+InboxWriter::InboxWriter(Store& store, std::function<void()> on_submitted, StatusSink on_statuses)
+    : store_(store), on_submitted_(std::move(on_submitted)), on_statuses_(std::move(on_statuses)) {}
 
 void InboxWriter::Submit(whatsapp::WebhookBatch batch, Done done) {
+  bool refused = false;
   {
     std::lock_guard lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(Item{std::move(batch), std::move(done)});
-      wake_.notify_one();
-      return;
-    }
+    refused = closed_;
+    if (!refused) queue_.push_back(Item{std::move(batch), std::move(done)});
   }
-  done(Status::Unavailable("the server is stopping"));
+  // Outside the lock: the callbacks may do anything.
+  if (refused) return done(Status::Unavailable("the server is stopping"));
+  if (on_submitted_) on_submitted_();
 }
 
-void InboxWriter::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-    wake_.notify_one();
-  }
-  if (thread_.joinable()) thread_.join();
+void InboxWriter::Close() {
+  std::lock_guard lock(mu_);
+  closed_ = true;
 }
 
 std::size_t InboxWriter::written() const {
@@ -35,20 +27,14 @@ std::size_t InboxWriter::written() const {
   return written_;
 }
 
-void InboxWriter::Run() {
-  while (true) {
-    std::vector<Item> items;
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything submitted is answered
-      items.swap(queue_);
-    }
-    Write(items);
+InboxWriter::Written InboxWriter::Write() {
+  std::vector<Item> items;
+  {
+    std::lock_guard lock(mu_);
+    items.swap(queue_);
   }
-}
-
-void InboxWriter::Write(std::vector<Item>& items) {
+  Written result;
+  if (items.empty()) return result;
   std::vector<InboundMessage> messages;
   std::vector<whatsapp::DeliveryUpdate> statuses;
   for (Item& item : items) {
@@ -63,24 +49,27 @@ void InboxWriter::Write(std::vector<Item>& items) {
       messages.push_back(std::move(m));
     }
     for (whatsapp::DeliveryUpdate& s : item.batch.statuses) statuses.push_back(std::move(s));
+    result.answers.push_back(std::move(item.done));
   }
-  Status status;
-  std::size_t fresh = 0;
   if (!messages.empty()) {
-    Result<std::vector<bool>> stored = store_.EnqueueAll(messages);
+    Result<std::vector<bool>> stored = store_.EnqueueAll(messages, Store::Durability::kDeferred);
     if (stored) {
-      for (const bool is_new : *stored) fresh += is_new ? 1 : 0;
+      for (const bool is_new : *stored) result.fresh += is_new ? 1 : 0;
     } else {
-      status = stored.error();
+      result.status = stored.error();
     }
   }
-  if (status.ok() && !statuses.empty() && on_statuses_) status = on_statuses_(statuses);
-  {
-    std::lock_guard lock(mu_);
-    written_ += fresh;
-  }
-  for (Item& item : items) item.done(status);
-  if (fresh > 0 && on_written_) on_written_(fresh);
+  if (result.status.ok() && !statuses.empty() && on_statuses_) result.status = on_statuses_(statuses);
+  std::lock_guard lock(mu_);
+  written_ += result.fresh;
+  return result;
+}
+
+void InboxWriter::Answer(Written& written) {
+  if (written.answers.empty()) return;
+  if (written.status.ok()) written.status = store_.Sync();
+  for (Done& done : written.answers) done(written.status);
+  written.answers.clear();
 }
 
 }  // namespace consentflow::engine::server

@@ -1,18 +1,17 @@
 #pragma once
-// Makes webhook updates durable before the webhook is answered, many POSTs per transaction:
-// I/O threads Submit() what a POST carried; one writer thread takes everything submitted since
-// its last commit, writes it with one Store::EnqueueAll (one durable sync), then answers each
-// POST's callback. Under load, concurrent POSTs share a sync (group commit); alone, a POST waits
-// for one sync only.
+// Makes webhook updates durable before the webhook is answered, many POSTs per transaction.
+// I/O threads Submit() what a POST carried. The engine worker, at the start of each round,
+// Write()s everything submitted since its last round in one transaction without a sync of its
+// own (Store::Durability::kDeferred), processes it, commits the outcomes (a synced commit), and
+// then Answer()s: one sync covers the inbox batch and the engine's commit of it, and only then
+// is any POST answered 200. Under load, concurrent POSTs share that sync (group commit).
 //
 // Contact changes become kContactChange inbox messages, so they keep their place in the
 // contact's order and happen exactly once. Delivery statuses go to `on_statuses` (the outbox's
-// status tracking) on the writer thread, before the callback.
-#include <condition_variable>
+// status tracking) in Write(), before the answer.
 #include <cstddef>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -26,15 +25,28 @@ class InboxWriter {
   using Done = std::function<void(Status)>;
   using StatusSink = std::function<Status(const std::vector<whatsapp::DeliveryUpdate>&)>;
 
-  // `on_written(n)` runs on the writer thread after n new messages became durable (to wake
-  // the engine). `on_statuses` may be empty.
-  InboxWriter(Store& store, std::function<void(std::size_t)> on_written, StatusSink on_statuses = {});
-  ~InboxWriter();  // Stop()
+  // `on_submitted` runs on the submitting thread after each Submit (to wake the engine worker).
+  // `on_statuses` may be empty.
+  InboxWriter(Store& store, std::function<void()> on_submitted, StatusSink on_statuses = {});
 
-  // Queues `batch`; `done` runs once it is durable (OK) or could not be written (the error).
+  // Any thread. Queues `batch`; `done` runs once it is durable (OK) or could not be written
+  // (the error), on the thread that calls Answer().
   void Submit(whatsapp::WebhookBatch batch, Done done);
-  // Writes what was submitted, answers it, and stops the thread. Idempotent.
-  void Stop();
+  // Any thread. Refuses what is submitted from now on (Unavailable); what was queued before is
+  // still written and answered by the next round. Idempotent.
+  void Close();
+
+  // What one Write() took: the POSTs to answer, and how their write went.
+  struct Written {
+    std::vector<Done> answers;
+    Status status;
+    std::size_t fresh = 0;  // new messages (redeliveries excluded)
+  };
+  // The engine worker's thread. Writes everything queued in one transaction (deferred sync).
+  Written Write();
+  // The engine worker's thread, after its commit: syncs (Store::Sync, nothing when that commit
+  // synced) and answers each POST of `written`.
+  void Answer(Written& written);
 
   std::size_t written() const;  // messages made durable since start (redeliveries excluded)
 
@@ -43,18 +55,14 @@ class InboxWriter {
     whatsapp::WebhookBatch batch;
     Done done;
   };
-  void Run();
-  void Write(std::vector<Item>& items);
 
   Store& store_;
-  std::function<void(std::size_t)> on_written_;
+  std::function<void()> on_submitted_;
   StatusSink on_statuses_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
   std::vector<Item> queue_;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
+  bool closed_ = false;      // guarded by mu_
   std::size_t written_ = 0;  // guarded by mu_
-  std::thread thread_;
 };
 
 }  // namespace consentflow::engine::server

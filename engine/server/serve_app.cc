@@ -75,13 +75,13 @@ class App final : public ServeApp {
       if (Status s = StartDemoGraph(); !s.ok()) return s;
     }
     if (Status s = StartSender(); !s.ok()) return s;
-    worker_ = std::make_unique<EngineWorker>(*engine_, &metrics_, [this] {
-      if (sender_) sender_->Wake();
-    });
-    metrics_.AddCollector([this](Metrics& metrics) { CollectSenderMetrics(metrics); });
+    // The writer's webhooks are written, processed and answered by the worker's rounds.
     writer_ = std::make_unique<InboxWriter>(
-        *store_, [this](std::size_t) { worker_->Wake(); },
+        *store_, [this] { worker_->Wake(); },
         [this](const std::vector<whatsapp::DeliveryUpdate>& updates) { return RecordStatuses(updates); });
+    worker_ = std::make_unique<EngineWorker>(
+        *engine_, &metrics_, [this] { if (sender_) sender_->Wake(); }, writer_.get());
+    metrics_.AddCollector([this](Metrics& metrics) { CollectSenderMetrics(metrics); });
     webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
     routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);
     if (Status s = StartAgentApi(); !s.ok()) return s;
@@ -323,8 +323,9 @@ class App final : public ServeApp {
     if (demo_phone_) demo_phone_->Stop();  // (--demo) no more customer messages or statuses
     if (http_) http_->Stop();       // no new requests; those in hand are answered
     if (api_pool_) api_pool_->Stop();  // the agent API's jobs in hand are done
-    if (writer_) writer_->Stop();   // everything acknowledged is durable
-    if (worker_) worker_->Stop();   // and what the inbox holds is processed
+    if (writer_) writer_->Close();  // (nothing new comes: the listener is closed)
+    if (worker_) worker_->Stop();   // what was submitted is durable and answered, and what the
+                                    // inbox holds is processed
     if (sender_) sender_->Stop();   // and the replies in flight are recorded
     if (graph_http_) graph_http_->Stop();  // (--demo) the stand-in they went to
     Log(LogLevel::kInfo, "server_stopped");
@@ -358,8 +359,8 @@ class App final : public ServeApp {
   std::mutex metrics_mu_;
   whatsapp::OutboxSenderCounters sent_before_;  // guarded by metrics_mu_
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<InboxWriter> writer_;  // before worker_, whose rounds use it
   std::unique_ptr<EngineWorker> worker_;
-  std::unique_ptr<InboxWriter> writer_;
   std::unique_ptr<WebhookEndpoint> webhook_;
   std::unique_ptr<Store> api_store_;
   std::unique_ptr<BlockingPool> api_pool_;

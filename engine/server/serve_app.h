@@ -1,9 +1,10 @@
 #pragma once
 // `consentflow serve`: everything a running server is, wired together and owned in one place.
 //
-//   HTTP (Beast, I/O threads) -> WebhookEndpoint -> InboxWriter (durable, group commit) -> 200
-//                                                      | wakes
-//                                   EngineWorker (one thread: Engine over the Store)
+//   HTTP (Beast, I/O threads) -> WebhookEndpoint -> InboxWriter (queue) ----------------> 200
+//                                                      | wakes                      ^
+//                                   EngineWorker (one thread, rounds: write the inbox batch,
+//                                   Engine over the Store, commit, one sync) --------'
 //                                                      | wakes
 //                                   outbox sender (Graph API)
 //

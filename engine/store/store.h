@@ -217,7 +217,17 @@ class Store {
   virtual Result<bool> Enqueue(const InboundMessage& message) = 0;
   // The same for several messages in one transaction, one durable sync for all (a webhook POST
   // carries up to 1000; a server coalesces concurrent POSTs): one result per message.
-  virtual Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) = 0;
+  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) {
+    return EnqueueAll(messages, Durability::kNow);
+  }
+  // kDeferred commits without a sync of its own: the messages survive a crash of the process at
+  // once, and a power cut from the next Sync() (or the next commit that syncs) on. So a server
+  // answers the webhook after one sync that covers the inbox batch and the engine's commit of it.
+  enum class Durability { kNow, kDeferred };
+  virtual Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages,
+                                               Durability durability) = 0;
+  // Makes every commit so far durable: at most one sync, none when the last commit synced.
+  virtual Status Sync() = 0;
   // Up to `limit` unprocessed messages, oldest first for each contact, claimed for
   // `claim_for` (after that, another caller may claim them again).
   virtual Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) = 0;

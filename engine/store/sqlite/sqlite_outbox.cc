@@ -184,24 +184,15 @@ Result<std::vector<Status>> SqliteStore::MarkSentAll(
   std::vector<Status> statuses;
   if (accepted.empty()) return statuses;
   // No sync of its own: in WAL mode a commit at synchronous=NORMAL survives a crash of the
-  // process and is made durable by the next FULL commit; only a power cut in between can lose
-  // it, and then the reply goes out once more, which the sender allows anyway (the Graph API has
-  // no idempotency key). The sender's records then cost no fsync each.
-  if (durable_) {
-    if (Status s = db_.Exec("PRAGMA synchronous = NORMAL"); !s.ok()) return s;
-  }
-  auto restore = [&] {
-    if (durable_) (void)db_.Exec("PRAGMA synchronous = FULL");
-  };
+  // process and is made durable by the next sync; only a power cut in between can lose it, and
+  // then the reply goes out once more, which the sender allows anyway (the Graph API has no
+  // idempotency key). The sender's records then cost no fsync each.
+  RelaxedSync relaxed(*this);
+  if (!relaxed.status().ok()) return relaxed.status();
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
-  if (!tx) {
-    restore();
-    return tx.error();
-  }
+  if (!tx) return tx.error();
   for (const auto& [id, wamid] : accepted) statuses.push_back(MarkSentLocked(id, wamid, now));
-  Status committed = tx->Commit();
-  restore();
-  if (!committed.ok()) return committed;
+  if (Status committed = tx->Commit(); !committed.ok()) return committed;
   return statuses;
 }
 

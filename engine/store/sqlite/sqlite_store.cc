@@ -60,10 +60,16 @@ Result<bool> SqliteStore::Enqueue(const InboundMessage& message) {
   return InsertIntoInbox(message);
 }
 
-Result<std::vector<bool>> SqliteStore::EnqueueAll(const std::vector<InboundMessage>& messages) {
+Result<std::vector<bool>> SqliteStore::EnqueueAll(const std::vector<InboundMessage>& messages,
+                                                  Durability durability) {
   std::lock_guard lock(mu_);
   std::vector<bool> fresh;
   fresh.reserve(messages.size());
+  std::optional<RelaxedSync> relaxed;
+  if (durability == Durability::kDeferred) {
+    relaxed.emplace(*this);
+    if (!relaxed->status().ok()) return relaxed->status();
+  }
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
   for (const InboundMessage& message : messages) {

@@ -39,10 +39,16 @@ Status Unpack(Result<T> result, T& out) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Db db, bool durable = true) : durable_(durable), db_(std::move(db)) {}
+  // Watches the connection's commits (sqlite_sync.cc), so it must not move: made on the heap.
+  SqliteStore(Db db, bool durable);
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   Result<bool> Enqueue(const InboundMessage& message) override;
-  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages) override;
+  using Store::EnqueueAll;
+  Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages,
+                                       Durability durability) override;
+  Status Sync() override;
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
@@ -137,10 +143,29 @@ class SqliteStore final : public Store {
   Status ApplyEarlyStatuses(int64_t id, std::string_view wamid);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
+  // sqlite_sync.cc: commits without a sync of their own (EnqueueAll kDeferred, MarkSentAll).
+  // REQUIRES: mu_ is held for the object's whole life.
+  class RelaxedSync {
+   public:
+    explicit RelaxedSync(SqliteStore& store);
+    ~RelaxedSync();
+    RelaxedSync(const RelaxedSync&) = delete;
+    RelaxedSync& operator=(const RelaxedSync&) = delete;
+    const Status& status() const { return status_; }
+
+   private:
+    SqliteStore& store_;
+    Status status_;
+  };
+  static int OnWalCommit(void* store, sqlite3* db, const char* schema, int pages);
+
   const SystemClock clock_;
   const bool durable_;  // synchronous=FULL (SqliteOptions::durable)
   std::mutex mu_;
   Db db_;                                // guarded by mu_
+  bool relaxed_ = false;   // synchronous=NORMAL for now (RelaxedSync); guarded by mu_
+  bool unsynced_ = false;  // a commit since the last sync is not yet durable; guarded by mu_
+  int checkpoint_frames_ = 1000;  // OnWalCommit checkpoints at this many log frames
   std::map<std::string, Claim> claims_;  // by contact; guarded by mu_
 };
 
