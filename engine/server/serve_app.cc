@@ -139,7 +139,8 @@ class App final : public ServeApp {
 
   // Statuses of our messages move their outbox entries forward (never back; a 131047 failure
   // closes the contact's window). A status for a message this store never sent (another tool
-  // on the same number) is skipped. Runs on the inbox writer's thread, before the 200.
+  // on the same number) is skipped. Runs in the engine worker's round (InboxWriter::Write),
+  // without a sync of its own: the round's one sync covers them before the 200.
   Status RecordStatuses(const std::vector<whatsapp::DeliveryUpdate>& updates) {
     for (const whatsapp::DeliveryUpdate& u : updates) {
       DeliveryReport report;
@@ -154,7 +155,7 @@ class App final : public ServeApp {
           report.error = SendError{u.error_code, u.error_title};
           break;
       }
-      Result<bool> moved = store_->RecordDelivery(report);
+      Result<bool> moved = store_->RecordDelivery(report, Store::Durability::kDeferred);
       if (!moved) {
         if (moved.error().code() == StatusCode::kNotFound) continue;
         return moved.error();

@@ -202,6 +202,18 @@ struct OutboxBacklog {
   std::optional<Timestamp> oldest;      // the earliest `queued` among them
 };
 
+// Which of the ready entries Store::ReadyOutbox reads.
+struct OutboxQuery {
+  std::size_t limit = 64;
+  // Ids the caller has in hand (in flight, or accepted and not yet recorded): left out, and not
+  // counted against `limit`.
+  std::set<uint64_t> held;
+  // Only entries queued after this one (ids grow in commit order): 0 for all.
+  uint64_t after = 0;
+  // Only this contact's entries; empty: every contact's.
+  std::string contact;
+};
+
 struct QueuedHandoff {
   std::string contact;
   std::string flow_id;
@@ -269,16 +281,18 @@ class Store {
   // The kPending messages (never receipts), oldest first, at most `limit`, whether or not their
   // next attempt is due: what `consentflow chat` and the tests read.
   virtual Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) = 0;
-  // What a sender may send at `now`, oldest first, at most `limit`: kPending entries (messages
-  // and receipts) whose next_attempt <= now and that have no older kPending entry of the same
-  // contact and kind. So a contact's messages go out in order: the second is not handed out
-  // until the first was accepted or failed, even while the first waits for its retry; its read
-  // receipts likewise, but receipts and messages never wait for each other (a reply does not
-  // wait for the receipt of the message it answers). Entries whose ids are in `held` (what the
-  // caller already has in hand: in flight, or accepted and not yet recorded) are left out and
-  // do not count against `limit`.
-  virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit,
-                                                       const std::set<uint64_t>& held = {}) = 0;
+  // What a sender may send at `now`, oldest first, at most `query.limit`: kPending entries
+  // (messages and receipts) whose next_attempt <= now and that have no older kPending entry of
+  // the same contact and kind. So a contact's messages go out in order: the second is not
+  // handed out until the first was accepted or failed, even while the first waits for its
+  // retry; its read receipts likewise, but receipts and messages never wait for each other (a
+  // reply does not wait for the receipt of the message it answers). `query` narrows the look.
+  virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, const OutboxQuery& query) = 0;
+  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) {
+    OutboxQuery query;
+    query.limit = limit;
+    return ReadyOutbox(now, query);
+  }
   // The entry `outbox_id` as it stands; kNotFound for an id never queued.
   virtual Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) = 0;
   // The API accepted the entry: kPending -> kAccepted, and a message's text is erased.
@@ -306,7 +320,11 @@ class Store {
   // message has that wamid yet: the status is kept for a day, and MarkSent applies it when it
   // records that wamid (WhatsApp can report a send before the sender has recorded it).
   // kInvalidArgument for a state other than the four statuses.
-  virtual Result<bool> RecordDelivery(const DeliveryReport& report) = 0;
+  // With Durability::kDeferred, as for EnqueueAll: durable from the next Sync() on.
+  Result<bool> RecordDelivery(const DeliveryReport& report) {
+    return RecordDelivery(report, Durability::kNow);
+  }
+  virtual Result<bool> RecordDelivery(const DeliveryReport& report, Durability durability) = 0;
   // The contact's 24-hour window, from the inbox (its latest message) and recorded failures.
   virtual Result<ServiceWindow> ServiceWindowOf(std::string_view contact) = 0;
   virtual Result<OutboxBacklog> Backlog() = 0;

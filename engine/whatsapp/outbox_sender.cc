@@ -83,31 +83,84 @@ class OutboxSender::Impl {
  private:
   // ---- reading the outbox
 
-  void Poll() {
+  // How a Poll looks for work. kFull reads every ready entry (the timer's polls: retries come
+  // due, pacing lets more go, and anything a narrower look missed). kNew reads only what was
+  // queued after the last look, and each contact whose previous entry was just recorded or
+  // failed (its next one may be ready now): under load that is a few rows, not every pending one.
+  enum class Look { kFull, kNew };
+
+  void Poll(Look look = Look::kNew) {
     if (stopping_) return;
+    // Under load the timer never fires (every poll sets it again): a full look at least every
+    // poll_interval all the same.
+    const auto steady = std::chrono::steady_clock::now();
+    if (steady >= next_full_look_) look = Look::kFull;
+    if (look == Look::kFull) next_full_look_ = steady + options_.poll_interval;
     RecordUnrecorded();
     const Timestamp now = clock_.Now();
-    if (in_flight_.size() < options_.max_in_flight) {
-      // What is in flight or accepted-but-unrecorded is still pending in the store: left out.
-      std::set<uint64_t> held = in_flight_;
-      for (const auto& accepted : unrecorded_) held.insert(accepted.first);
-      Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, options_.batch, held);
-      if (!ready) {
-        Log(LogLevel::kWarning, "outbox_read_failed", {{"error", ready.error().ToString()}});
-      } else {
-        std::map<std::string, ServiceWindow, std::less<>> windows;
-        for (const OutboxEntry& entry : *ready) {
-          if (in_flight_.size() >= options_.max_in_flight || !Consider(entry, now, windows)) break;
-        }
-      }
+    std::set<std::string, std::less<>> moved;
+    moved.swap(moved_on_);
+    std::map<std::string, ServiceWindow, std::less<>> windows;
+    OutboxQuery query;
+    query.limit = options_.batch;
+    query.after = look == Look::kFull ? 0 : looked_to_;
+    const Scanned scanned = Scan(query, now, windows);
+    // A later look for new entries starts after what this one dealt with (entries blocked
+    // behind an older one of their contact are found again through moved_on_).
+    if (scanned.first_left) {
+      looked_to_ = *scanned.first_left - 1;
+    } else if (scanned.last_read) {
+      looked_to_ = std::max(looked_to_, *scanned.last_read);
+    }
+    for (const std::string& contact : moved) {
+      query.after = 0;
+      query.contact = contact;
+      Scan(query, now, windows);
     }
     SchedulePoll();
   }
 
-  // Sends `entry` if its window and the pacing allow. False when the number has no tokens left,
-  // so nothing else can go this round.
-  bool Consider(const OutboxEntry& entry, Timestamp now,
-                std::map<std::string, ServiceWindow, std::less<>>& windows) {
+  struct Scanned {
+    std::optional<uint64_t> last_read;   // the last entry read
+    std::optional<uint64_t> first_left;  // the first entry read and left waiting (pacing, limits)
+  };
+
+  // Reads the entries `query` selects and sends what the windows and the pacing allow. A
+  // contact's entry left waiting by a look at that contact makes the contact looked at again.
+  Scanned Scan(OutboxQuery query, Timestamp now,
+               std::map<std::string, ServiceWindow, std::less<>>& windows) {
+    Scanned scanned;
+    if (in_flight_.size() >= options_.max_in_flight) {
+      if (!query.contact.empty()) moved_on_.insert(query.contact);
+      return scanned;
+    }
+    // What is in flight or accepted-but-unrecorded is still pending in the store: left out.
+    query.held = in_flight_;
+    for (const auto& accepted : unrecorded_) query.held.insert(accepted.first);
+    Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, query);
+    if (!ready) {
+      Log(LogLevel::kWarning, "outbox_read_failed", {{"error", ready.error().ToString()}});
+      if (!query.contact.empty()) moved_on_.insert(query.contact);
+      return scanned;
+    }
+    bool number_exhausted = false;
+    for (const OutboxEntry& entry : *ready) {
+      scanned.last_read = entry.id;
+      const bool sendable = !number_exhausted && in_flight_.size() < options_.max_in_flight;
+      const Considered outcome = sendable ? Consider(entry, now, windows) : Considered::kLeft;
+      if (outcome == Considered::kDealtWith) continue;
+      if (outcome == Considered::kNumberExhausted) number_exhausted = true;
+      if (!scanned.first_left) scanned.first_left = entry.id;
+      if (!query.contact.empty()) moved_on_.insert(query.contact);
+    }
+    return scanned;
+  }
+
+  enum class Considered { kDealtWith, kLeft, kNumberExhausted };
+
+  // Sends `entry` (or fails it: outside the window) if its window and the pacing allow.
+  Considered Consider(const OutboxEntry& entry, Timestamp now,
+                      std::map<std::string, ServiceWindow, std::less<>>& windows) {
     const std::string& contact = entry.message.contact;
     TokenBucket* contact_bucket = nullptr;
     auto window = windows.find(contact);
@@ -115,7 +168,7 @@ class OutboxSender::Impl {
       Result<ServiceWindow> read = store_.ServiceWindowOf(contact);
       if (!read) {
         Log(LogLevel::kWarning, "outbox_read_failed", {{"error", read.error().ToString()}});
-        return true;
+        return Considered::kLeft;
       }
       window = windows.emplace(contact, *read).first;
     }
@@ -129,17 +182,20 @@ class OutboxSender::Impl {
       if (!window->second.OpenAt(now) && entry.message.kind != OutboundMessage::Kind::kTemplate) {
         Count([](OutboxSenderCounters& c) { ++c.outside_window; });
         Fail(entry, SendError{0, kOutsideWindow}, now);
-        return true;
+        return Considered::kDealtWith;
       }
       contact_bucket = &ContactBucket(contact, now);
-      if (!contact_bucket->Available(now)) return true;
+      if (!contact_bucket->Available(now)) return Considered::kLeft;
     }
     TokenBucket& number_bucket = NumberBucket(number, now);
-    if (!number_bucket.Available(now)) return served.size() > 1;  // others may still send
+    if (!number_bucket.Available(now)) {
+      // Others may still send from another number.
+      return served.size() > 1 ? Considered::kLeft : Considered::kNumberExhausted;
+    }
     number_bucket.Take();
     if (contact_bucket != nullptr) contact_bucket->Take();
     Send(entry, now, number);
-    return true;
+    return Considered::kDealtWith;
   }
 
   TokenBucket& NumberBucket(const std::string& number, Timestamp now) {
@@ -173,7 +229,7 @@ class OutboxSender::Impl {
     if (stopping_) return;
     poll_timer_.expires_after(options_.poll_interval);
     poll_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) Poll();
+      if (!ec) Poll(Look::kFull);
     });
   }
 
@@ -204,7 +260,8 @@ class OutboxSender::Impl {
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
         Count([&](OutboxSenderCounters& c) { ++(receipt ? c.receipts : c.accepted); });
-        unrecorded_[entry.id] = verdict.whatsapp_id;  // recorded by the next Poll, with others
+        // Recorded by the next Poll, with others.
+        unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -236,6 +293,7 @@ class OutboxSender::Impl {
   }
 
   void Fail(const OutboxEntry& entry, const SendError& error, Timestamp now) {
+    moved_on_.insert(entry.message.contact);  // its next entry may be ready now
     if (Status s = store_.MarkFailed(entry.id, error, now); !s.ok()) {
       Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
     }
@@ -246,7 +304,9 @@ class OutboxSender::Impl {
   // All of them in one transaction: answers that arrived together share one durable sync.
   void RecordUnrecorded() {
     if (unrecorded_.empty()) return;
-    std::vector<std::pair<uint64_t, std::string>> accepted(unrecorded_.begin(), unrecorded_.end());
+    std::vector<std::pair<uint64_t, std::string>> accepted;
+    accepted.reserve(unrecorded_.size());
+    for (const auto& [id, what] : unrecorded_) accepted.emplace_back(id, what.wamid);
     Result<std::vector<Status>> recorded = store_.MarkSentAll(accepted);
     if (!recorded) {
       Log(LogLevel::kWarning, "outbox_record_failed", {{"error", recorded.error().ToString()}});
@@ -256,7 +316,9 @@ class OutboxSender::Impl {
       const Status& s = (*recorded)[i];
       if (s.ok() || s.code() == StatusCode::kConflict || s.code() == StatusCode::kNotFound) {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
-        unrecorded_.erase(accepted[i].first);
+        auto it = unrecorded_.find(accepted[i].first);
+        moved_on_.insert(std::move(it->second.contact));  // its next entry may be ready now
+        unrecorded_.erase(it);
       } else {
         Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
       }
@@ -317,7 +379,14 @@ class OutboxSender::Impl {
   std::map<std::string, TokenBucket, std::less<>> numbers_;  // by business number ("": default)
   std::map<std::string, TokenBucket, std::less<>> contacts_;
   std::set<uint64_t> in_flight_;               // outbox ids with a request out
-  std::map<uint64_t, std::string> unrecorded_;  // accepted, not yet marked sent: id -> wamid
+  struct Accepted {
+    std::string wamid;
+    std::string contact;
+  };
+  std::map<uint64_t, Accepted> unrecorded_;  // accepted, not yet marked sent: by outbox id
+  std::set<std::string, std::less<>> moved_on_;  // contacts whose next entry may be ready
+  uint64_t looked_to_ = 0;  // a kNew look starts after this id
+  std::chrono::steady_clock::time_point next_full_look_;  // a Poll then looks at everything
   bool stopping_ = false;
   bool finished_ = false;
   bool poll_posted_ = false;  // a PollSoon() is queued

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -130,25 +131,33 @@ Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
   return ReadEntries(db_, sql, SqlLimit(limit));
 }
 
-Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, std::size_t limit,
-                                                         const std::set<uint64_t>& held) {
+Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const OutboxQuery& query) {
   std::lock_guard lock(mu_);
   // The NOT EXISTS keeps a contact's entries of one kind in order: only its oldest pending
   // message (and its oldest pending receipt) is ever ready, and only once its retry time has
   // come. Receipts and messages are two lanes, so a reply never waits for a read receipt.
-  static const std::string sql = Select(
+  // One contact's entries come from the lane index; the others from the pending index, from
+  // `after` on (so a look for what is new reads only that).
+  constexpr std::string_view kReady =
       "AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
       "SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND older.contact = o.contact "
-      "AND older.id < o.id AND older.kind = o.kind) ORDER BY id");
-  Result<Statement> rows = db_.Query(sql, ToUnixMillis(now));
+      "AND older.kind = o.kind AND older.id < o.id) ";
+  static const std::string from = Select(std::string(kReady) + "AND o.id > ?2 ORDER BY o.id");
+  static const std::string of_contact =
+      Select(std::string(kReady) + "AND o.contact = ?2 ORDER BY o.id");
+  Result<Statement> rows =
+      query.contact.empty()
+          ? db_.Query(from, ToUnixMillis(now), static_cast<int64_t>(std::min<uint64_t>(
+                                                   query.after, std::numeric_limits<int64_t>::max())))
+          : db_.Query(of_contact, ToUnixMillis(now), query.contact);
   if (!rows) return rows.error();
   std::vector<OutboxEntry> entries;
-  while (entries.size() < limit) {
+  while (entries.size() < query.limit) {
     Result<bool> row = rows->Step();
     if (!row) return row.error();
     if (!*row) break;
     // What the caller holds is passed over before its message is decoded.
-    if (held.count(static_cast<uint64_t>(rows->ColumnInt64(0))) != 0) continue;
+    if (query.held.count(static_cast<uint64_t>(rows->ColumnInt64(0))) != 0) continue;
     OutboxEntry entry;
     if (Status s = ReadEntry(*rows, entry); !s.ok()) return s;
     entries.push_back(std::move(entry));
@@ -278,7 +287,7 @@ Status SqliteStore::MarkFailed(uint64_t outbox_id, const SendError& error, Times
   return tx->Commit();
 }
 
-Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report) {
+Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report, Durability durability) {
   const OutboxState to = report.state;
   if (to != OutboxState::kSent && to != OutboxState::kDelivered && to != OutboxState::kRead &&
       to != OutboxState::kFailed) {
@@ -289,6 +298,11 @@ Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report) {
   }
   const Timestamp now = clock_.Now();
   std::lock_guard lock(mu_);
+  std::optional<RelaxedSync> relaxed;
+  if (durability == Durability::kDeferred) {
+    relaxed.emplace(*this);
+    if (!relaxed->status().ok()) return relaxed->status();
+  }
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
   Result<Statement> row =

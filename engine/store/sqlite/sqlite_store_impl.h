@@ -59,15 +59,16 @@ class SqliteStore final : public Store {
   Result<std::vector<Status>> Commit(const std::vector<EventOutcome>& outcomes) override;
   Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) override;
   Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) override;
-  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit,
-                                               const std::set<uint64_t>& held) override;
+  using Store::ReadyOutbox;
+  Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, const OutboxQuery& query) override;
   Result<OutboxEntry> LookupOutbox(uint64_t outbox_id) override;
   Status MarkSent(uint64_t outbox_id, std::string_view whatsapp_message_id) override;
   Result<std::vector<Status>> MarkSentAll(
       const std::vector<std::pair<uint64_t, std::string>>& accepted) override;
   Status MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) override;
   Status MarkFailed(uint64_t outbox_id, const SendError& error, Timestamp at) override;
-  Result<bool> RecordDelivery(const DeliveryReport& report) override;
+  using Store::RecordDelivery;
+  Result<bool> RecordDelivery(const DeliveryReport& report, Durability durability) override;
   Result<ServiceWindow> ServiceWindowOf(std::string_view contact) override;
   Result<OutboxBacklog> Backlog() override;
   Result<std::size_t> EraseExpiredFields(Timestamp now) override;

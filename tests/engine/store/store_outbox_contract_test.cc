@@ -98,10 +98,31 @@ TEST_P(StoreContractTest, ReadyOutboxLeavesOutWhatTheCallerHolds) {
   ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"a1", "b1", "c1"}));
   // a1 in flight: neither it nor a2 (still behind it) is handed out, and the limit counts
   // only what is handed out.
-  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 1, {ready[0].id}).value()),
-            (std::vector<std::string>{"b1"}));
-  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10, {ready[0].id, ready[2].id}).value()),
-            (std::vector<std::string>{"b1"}));
+  OutboxQuery query;
+  query.limit = 1;
+  query.held = {ready[0].id};
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()), (std::vector<std::string>{"b1"}));
+  query.limit = 10;
+  query.held = {ready[0].id, ready[2].id};
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()), (std::vector<std::string>{"b1"}));
+}
+
+TEST_P(StoreContractTest, ReadyOutboxNarrowsToNewEntriesOrToOneContact) {
+  QueueReplies(store(), {{"A", {"a1", "a2"}}, {"B", {"b1"}}});
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"a1", "b1"}));
+  QueueReplies(store(), {{"C", {"c1", "c2"}}});
+  // Only what was queued after b1: c1 (c2 waits behind it).
+  OutboxQuery after;
+  after.after = ready[1].id;
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), after).value()), (std::vector<std::string>{"c1"}));
+  // Once a1 is accepted, a look at A alone finds a2, and nothing of B or C.
+  ASSERT_TRUE(store().MarkSent(ready[0].id, "wamid.a1").ok());
+  OutboxQuery of_a;
+  of_a.contact = "A";
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), of_a).value()), (std::vector<std::string>{"a2"}));
+  of_a.contact = "D";
+  EXPECT_TRUE(store().ReadyOutbox(At(0), of_a).value().empty());
 }
 
 TEST_P(StoreContractTest, AReceiptAndAMessageOfOneContactAreReadyTogether) {
