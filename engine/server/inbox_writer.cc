@@ -60,6 +60,7 @@ InboxWriter::Written InboxWriter::Write() {
     }
   }
   if (result.status.ok() && !statuses.empty() && on_statuses_) result.status = on_statuses_(statuses);
+  result.commits = store_.Commits();
   std::lock_guard lock(mu_);
   written_ += result.fresh;
   return result;
@@ -67,7 +68,7 @@ InboxWriter::Written InboxWriter::Write() {
 
 void InboxWriter::Answer(Written& written) {
   if (written.answers.empty()) return;
-  if (written.status.ok()) written.status = store_.Sync();
+  if (written.status.ok()) written.status = store_.Sync(written.commits);
   for (Done& done : written.answers) done(written.status);
   written.answers.clear();
 }

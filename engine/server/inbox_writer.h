@@ -10,6 +10,7 @@
 // contact's order and happen exactly once. Delivery statuses go to `on_statuses` (the outbox's
 // status tracking) in Write(), before the answer.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -40,7 +41,8 @@ class InboxWriter {
   struct Written {
     std::vector<Done> answers;
     Status status;
-    std::size_t fresh = 0;  // new messages (redeliveries excluded)
+    std::size_t fresh = 0;    // new messages (redeliveries excluded)
+    uint64_t commits = 0;     // Store::Commits() after the write: what Answer() syncs up to
   };
   // The engine worker's thread. Writes everything queued in one transaction (deferred sync).
   Written Write();

@@ -157,6 +157,9 @@ struct OutboxEntry {
   std::string error;          // the last error, for people; never personal data
   std::string whatsapp_id;    // the wamid the API returned ("" before; always "" for receipts)
   std::optional<Timestamp> status_time;  // when `state` was last set by MarkSent/MarkFailed/RecordDelivery
+  // Set by ReadyOutbox: a later kPending entry of the same contact and kind waits behind this
+  // one (so once this one is accepted or failed, the contact has another ready).
+  bool more_queued = false;
 };
 
 // Why an attempt to send an entry failed.
@@ -238,8 +241,12 @@ class Store {
   enum class Durability { kNow, kDeferred };
   virtual Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages,
                                                Durability durability) = 0;
-  // Makes every commit so far durable: at most one sync, none when the last commit synced.
-  virtual Status Sync() = 0;
+  // The store's commits so far: a count that only grows, for Sync(upto).
+  virtual uint64_t Commits() = 0;
+  // Makes every commit up to the `upto`th durable: at most one sync, none when a commit that
+  // synced came after it (so other threads' deferred commits since then cost nothing here).
+  virtual Status Sync(uint64_t upto) = 0;
+  Status Sync() { return Sync(Commits()); }
   // Up to `limit` unprocessed messages, oldest first for each contact, claimed for
   // `claim_for` (after that, another caller may claim them again).
   virtual Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) = 0;

@@ -85,8 +85,9 @@ class OutboxSender::Impl {
 
   // How a Poll looks for work. kFull reads every ready entry (the timer's polls: retries come
   // due, pacing lets more go, and anything a narrower look missed). kNew reads only what was
-  // queued after the last look, and each contact whose previous entry was just recorded or
-  // failed (its next one may be ready now): under load that is a few rows, not every pending one.
+  // queued after the last look, and each contact whose entry was just recorded or failed with
+  // another queued behind it (OutboxEntry::more_queued): under load that is a few rows, not
+  // every pending one.
   enum class Look { kFull, kNew };
 
   void Poll(Look look = Look::kNew) {
@@ -261,7 +262,7 @@ class OutboxSender::Impl {
       case SendOutcome::kAccepted:
         Count([&](OutboxSenderCounters& c) { ++(receipt ? c.receipts : c.accepted); });
         // Recorded by the next Poll, with others.
-        unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
+        unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact, entry.more_queued};
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -293,7 +294,7 @@ class OutboxSender::Impl {
   }
 
   void Fail(const OutboxEntry& entry, const SendError& error, Timestamp now) {
-    moved_on_.insert(entry.message.contact);  // its next entry may be ready now
+    if (entry.more_queued) moved_on_.insert(entry.message.contact);  // its next one is ready
     if (Status s = store_.MarkFailed(entry.id, error, now); !s.ok()) {
       Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
     }
@@ -317,7 +318,7 @@ class OutboxSender::Impl {
       if (s.ok() || s.code() == StatusCode::kConflict || s.code() == StatusCode::kNotFound) {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
         auto it = unrecorded_.find(accepted[i].first);
-        moved_on_.insert(std::move(it->second.contact));  // its next entry may be ready now
+        if (it->second.more_queued) moved_on_.insert(std::move(it->second.contact));  // next!
         unrecorded_.erase(it);
       } else {
         Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
@@ -382,6 +383,7 @@ class OutboxSender::Impl {
   struct Accepted {
     std::string wamid;
     std::string contact;
+    bool more_queued = false;  // the contact's next entry waits for this record
   };
   std::map<uint64_t, Accepted> unrecorded_;  // accepted, not yet marked sent: by outbox id
   std::set<std::string, std::less<>> moved_on_;  // contacts whose next entry may be ready

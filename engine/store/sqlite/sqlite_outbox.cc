@@ -40,6 +40,7 @@ std::string StoredErrorText(std::string_view text) {
 constexpr std::string_view kEntryColumns =
     "id, contact, kind, message, receipt_for, queued, state, attempts, next_attempt, error_code, "
     "error, sent_wamid, status_at";
+constexpr int kEntryColumnCount = 13;
 
 Status ReadEntry(const Statement& r, OutboxEntry& entry) {
   entry.id = static_cast<uint64_t>(r.ColumnInt64(0));
@@ -138,13 +139,17 @@ Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const O
   // come. Receipts and messages are two lanes, so a reply never waits for a read receipt.
   // One contact's entries come from the lane index; the others from the pending index, from
   // `after` on (so a look for what is new reads only that).
+  // The last column: whether a later entry waits behind this one (OutboxEntry::more_queued).
   constexpr std::string_view kReady =
-      "AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
+      ", EXISTS (SELECT 1 FROM outbox AS newer WHERE newer.state = 'pending' AND "
+      "newer.contact = o.contact AND newer.kind = o.kind AND newer.id > o.id) "
+      "FROM outbox AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
       "SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND older.contact = o.contact "
       "AND older.kind = o.kind AND older.id < o.id) ";
-  static const std::string from = Select(std::string(kReady) + "AND o.id > ?2 ORDER BY o.id");
+  static const std::string columns = "SELECT " + std::string(kEntryColumns);
+  static const std::string from = columns + std::string(kReady) + "AND o.id > ?2 ORDER BY o.id";
   static const std::string of_contact =
-      Select(std::string(kReady) + "AND o.contact = ?2 ORDER BY o.id");
+      columns + std::string(kReady) + "AND o.contact = ?2 ORDER BY o.id";
   Result<Statement> rows =
       query.contact.empty()
           ? db_.Query(from, ToUnixMillis(now), static_cast<int64_t>(std::min<uint64_t>(
@@ -160,6 +165,7 @@ Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const O
     if (query.held.count(static_cast<uint64_t>(rows->ColumnInt64(0))) != 0) continue;
     OutboxEntry entry;
     if (Status s = ReadEntry(*rows, entry); !s.ok()) return s;
+    entry.more_queued = rows->ColumnInt64(kEntryColumnCount) != 0;
     entries.push_back(std::move(entry));
   }
   return entries;

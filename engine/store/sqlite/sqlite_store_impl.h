@@ -48,7 +48,9 @@ class SqliteStore final : public Store {
   using Store::EnqueueAll;
   Result<std::vector<bool>> EnqueueAll(const std::vector<InboundMessage>& messages,
                                        Durability durability) override;
-  Status Sync() override;
+  uint64_t Commits() override;
+  using Store::Sync;
+  Status Sync(uint64_t upto) override;
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
@@ -165,7 +167,8 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   Db db_;                                // guarded by mu_
   bool relaxed_ = false;   // synchronous=NORMAL for now (RelaxedSync); guarded by mu_
-  bool unsynced_ = false;  // a commit since the last sync is not yet durable; guarded by mu_
+  uint64_t commits_ = 0;      // commits that wrote to the log (OnWalCommit); guarded by mu_
+  uint64_t synced_upto_ = 0;  // commits up to this one are durable; guarded by mu_
   int checkpoint_frames_ = 1000;  // OnWalCommit checkpoints at this many log frames
   std::map<std::string, Claim> claims_;  // by contact; guarded by mu_
 };

@@ -3,10 +3,11 @@
 // In WAL mode a commit appends its pages to the log. At synchronous=FULL it then syncs the log,
 // which makes it durable, and every earlier commit with it (the log is written in order). At
 // NORMAL (RelaxedSync) it does not: it survives a crash of the process, not a power cut, until
-// a later sync. The store learns of every commit that wrote to the log from SQLite's WAL hook
-// and keeps one flag, `unsynced_`: set by a relaxed commit, cleared by a synced one or by Sync().
-// So Sync() after the engine's synced commit costs nothing, and after only relaxed commits it
-// syncs the log once.
+// a later sync. The store learns of every commit that wrote to the log from SQLite's WAL hook:
+// it counts them (`commits_`) and remembers up to which one they are durable (`synced_upto_`:
+// moved by a synced commit, or by Sync()). So Sync(upto) after a synced commit that came later
+// costs nothing, even when another thread's relaxed commits came since (the outbox sender's
+// records), and after only relaxed commits it syncs the log once.
 //
 // The WAL hook is also what runs automatic checkpoints; installing ours replaces SQLite's, so
 // OnWalCommit checkpoints at the threshold the connection was configured with.
@@ -30,7 +31,8 @@ SqliteStore::SqliteStore(Db db, bool durable) : durable_(durable), db_(std::move
 // commit's own sync, if any, is done.
 int SqliteStore::OnWalCommit(void* store, sqlite3* db, const char* schema, int pages) {
   auto* self = static_cast<SqliteStore*>(store);
-  self->unsynced_ = self->durable_ && self->relaxed_;
+  ++self->commits_;
+  if (!self->relaxed_) self->synced_upto_ = self->commits_;
   if (self->checkpoint_frames_ > 0 && pages >= self->checkpoint_frames_) {
     // PASSIVE, as SQLite's own hook does: never waits for readers; a checkpoint that cannot
     // finish now is simply tried again at the next commit.
@@ -47,14 +49,19 @@ SqliteStore::RelaxedSync::RelaxedSync(SqliteStore& store) : store_(store) {
 
 SqliteStore::RelaxedSync::~RelaxedSync() {
   if (!store_.relaxed_) return;
-  // Should it fail, the connection stays at NORMAL: commits are still recorded as unsynced
+  // Should it fail, the connection stays at NORMAL: commits are still counted as unsynced
   // (relaxed_ stays set), so nothing is taken for durable that is not.
   if (store_.db_.Exec("PRAGMA synchronous = FULL").ok()) store_.relaxed_ = false;
 }
 
-Status SqliteStore::Sync() {
+uint64_t SqliteStore::Commits() {
   std::lock_guard lock(mu_);
-  if (!unsynced_) return Status::Ok();
+  return commits_;
+}
+
+Status SqliteStore::Sync(uint64_t upto) {
+  std::lock_guard lock(mu_);
+  if (!durable_ || upto <= synced_upto_) return Status::Ok();
   // The log file itself, through SQLite's own file object: its xSync is what a synced commit
   // calls (and it also syncs the directory the first time, should the log be new).
   sqlite3_file* log = nullptr;
@@ -66,7 +73,7 @@ Status SqliteStore::Sync() {
                                  std::to_string(synced) + ")");
     }
   }
-  unsynced_ = false;
+  synced_upto_ = commits_;
   return Status::Ok();
 }
 

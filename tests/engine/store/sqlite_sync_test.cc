@@ -281,6 +281,29 @@ TEST_F(SqliteSyncTest, TheEnginesCommitAfterADeferredEnqueueLeavesSyncNothingToD
   EXPECT_EQ(Syncs(), kNoSync);
 }
 
+// The round's inbox write is covered by the engine's synced commit even when the outbox
+// sender's relaxed records land in between: Sync(upto) looks only as far as the round's write.
+TEST_F(SqliteSyncTest, SyncUpToAPointIgnoresRelaxedCommitsAfterALaterSyncedOne) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  EventOutcome outcome = Outcome(NewConversation("A"));
+  outcome.outbound = {OutboundMessage{"A", OutboundMessage::Kind::kText, "one", {}, ""}};
+  ASSERT_TRUE(store->Commit({outcome}));
+  const uint64_t queued = store->PendingOutbox(10).value().at(0).id;
+  (void)Syncs();
+
+  ASSERT_TRUE(store->EnqueueAll({TextMessage("wamid.1", "B", 1)}, kDeferred));
+  const uint64_t round = store->Commits();
+  ASSERT_TRUE(store->EnqueueAll({TextMessage("wamid.2", "C", 2)}, kNow));  // a synced commit
+  ASSERT_TRUE(store->MarkSentAll({{queued, "wamid.out.1"}}));            // then a relaxed one
+  EXPECT_EQ(Syncs(), kOneLogSync);
+  EXPECT_GT(store->Commits(), round);
+  ASSERT_TRUE(store->Sync(round).ok());
+  EXPECT_EQ(Syncs(), kNoSync);  // the round's write was synced by the later commit
+  ASSERT_TRUE(store->Sync().ok());
+  EXPECT_EQ(Syncs(), kOneLogSync);  // the relaxed record was not
+}
+
 TEST_F(SqliteSyncTest, AnEnqueueNowSyncsTheLogOnceByItself) {
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store);
