@@ -157,9 +157,6 @@ struct OutboxEntry {
   std::string error;          // the last error, for people; never personal data
   std::string whatsapp_id;    // the wamid the API returned ("" before; always "" for receipts)
   std::optional<Timestamp> status_time;  // when `state` was last set by MarkSent/MarkFailed/RecordDelivery
-  // Set by ReadyOutbox: a later kPending entry of the same contact and kind waits behind this
-  // one (so once this one is accepted or failed, the contact has another ready).
-  bool more_queued = false;
 };
 
 // Why an attempt to send an entry failed.
@@ -215,6 +212,9 @@ struct OutboxQuery {
   uint64_t after = 0;
   // Only this contact's entries; empty: every contact's.
   std::string contact;
+  // When set, receives the contacts of the entries read past that wait behind an older pending
+  // entry of their lane (so the caller knows to look at them again once that one is done).
+  std::set<std::string, std::less<>>* waiting = nullptr;
 };
 
 struct QueuedHandoff {

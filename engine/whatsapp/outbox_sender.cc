@@ -85,9 +85,9 @@ class OutboxSender::Impl {
 
   // How a Poll looks for work. kFull reads every ready entry (the timer's polls: retries come
   // due, pacing lets more go, and anything a narrower look missed). kNew reads only what was
-  // queued after the last look, and each contact whose entry was just recorded or failed with
-  // another queued behind it (OutboxEntry::more_queued): under load that is a few rows, not
-  // every pending one.
+  // queued after the last look, and each contact whose entry was just recorded or failed while
+  // another of theirs was seen waiting behind it: under load that is a few rows, not every
+  // pending one.
   enum class Look { kFull, kNew };
 
   void Poll(Look look = Look::kNew) {
@@ -97,6 +97,7 @@ class OutboxSender::Impl {
     const auto steady = std::chrono::steady_clock::now();
     if (steady >= next_full_look_) look = Look::kFull;
     if (look == Look::kFull) next_full_look_ = steady + options_.poll_interval;
+    if (look == Look::kFull) waiting_.clear();  // the full look finds every one again
     RecordUnrecorded();
     const Timestamp now = clock_.Now();
     std::set<std::string, std::less<>> moved;
@@ -136,6 +137,7 @@ class OutboxSender::Impl {
       return scanned;
     }
     // What is in flight or accepted-but-unrecorded is still pending in the store: left out.
+    query.waiting = &waiting_;
     query.held = in_flight_;
     for (const auto& accepted : unrecorded_) query.held.insert(accepted.first);
     Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, query);
@@ -262,7 +264,7 @@ class OutboxSender::Impl {
       case SendOutcome::kAccepted:
         Count([&](OutboxSenderCounters& c) { ++(receipt ? c.receipts : c.accepted); });
         // Recorded by the next Poll, with others.
-        unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact, entry.more_queued};
+        unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -294,7 +296,7 @@ class OutboxSender::Impl {
   }
 
   void Fail(const OutboxEntry& entry, const SendError& error, Timestamp now) {
-    if (entry.more_queued) moved_on_.insert(entry.message.contact);  // its next one is ready
+    LaneMoved(entry.message.contact);
     if (Status s = store_.MarkFailed(entry.id, error, now); !s.ok()) {
       Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
     }
@@ -318,12 +320,22 @@ class OutboxSender::Impl {
       if (s.ok() || s.code() == StatusCode::kConflict || s.code() == StatusCode::kNotFound) {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
         auto it = unrecorded_.find(accepted[i].first);
-        if (it->second.more_queued) moved_on_.insert(std::move(it->second.contact));  // next!
+        LaneMoved(it->second.contact);
         unrecorded_.erase(it);
       } else {
         Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
       }
     }
+  }
+
+  // `contact`'s entry was accepted or failed: if a look saw one of theirs waiting behind it,
+  // that one may be ready now. (One queued after that look is found by the next look for new
+  // entries: it is not waiting any more by then.)
+  void LaneMoved(const std::string& contact) {
+    const auto waiting = waiting_.find(contact);
+    if (waiting == waiting_.end()) return;
+    waiting_.erase(waiting);
+    moved_on_.insert(contact);
   }
 
   // One Poll for all the answers handled in a row: they are recorded together.
@@ -383,10 +395,10 @@ class OutboxSender::Impl {
   struct Accepted {
     std::string wamid;
     std::string contact;
-    bool more_queued = false;  // the contact's next entry waits for this record
   };
   std::map<uint64_t, Accepted> unrecorded_;  // accepted, not yet marked sent: by outbox id
   std::set<std::string, std::less<>> moved_on_;  // contacts whose next entry may be ready
+  std::set<std::string, std::less<>> waiting_;   // contacts seen with an entry waiting in line
   uint64_t looked_to_ = 0;  // a kNew look starts after this id
   std::chrono::steady_clock::time_point next_full_look_;  // a Poll then looks at everything
   bool stopping_ = false;

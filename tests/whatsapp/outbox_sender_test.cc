@@ -208,6 +208,25 @@ TEST_F(OutboxSenderTest, SendsRepliesInOrderWithReceiptsAndMarksEachSent) {
   EXPECT_EQ(counters.retried, 0u);
 }
 
+// Under load a poll looks only at what is new and at contacts whose next entry became ready;
+// the full look comes every poll_interval (here: never again). A contact's later replies still
+// go out at once after the earlier one is accepted: those queued before it was sent (b2, b3)
+// and one queued while it was in flight (a2), even when a later entry (c1) went before it.
+TEST_F(OutboxSenderTest, AContactsNextReplyGoesOutAsSoonAsThePreviousIsAccepted) {
+  graph_.Script(StandinAnswer::Accept(milliseconds(300)), 2);
+  OutboxSenderOptions options = FastOptions();
+  options.poll_interval = std::chrono::hours(1);
+  StartSender(options);
+  Converse("4915100", {"a1"});
+  Converse("4915200", {"b1", "b2", "b3"});
+  ASSERT_TRUE(WaitFor([&] { return graph_.RequestCount() >= 2; }));
+  Converse("4915100", {"a2"});  // a1 is still out: a2 waits in line
+  Converse("4915300", {"c1"});  // goes at once: the next look for new entries starts after it
+  ASSERT_TRUE(WaitFor([&] { return Pending() == 0; }));
+  EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1", "b2", "b3"}));
+}
+
 // A server with two business numbers answers each contact from the number they wrote to (the
 // window is that number's), and a number it does not serve falls back to its own.
 TEST_F(OutboxSenderTest, RepliesAndReceiptsGoOutFromTheNumberTheContactWroteTo) {

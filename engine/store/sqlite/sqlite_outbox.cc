@@ -134,22 +134,20 @@ Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {
 
 Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const OutboxQuery& query) {
   std::lock_guard lock(mu_);
-  // The NOT EXISTS keeps a contact's entries of one kind in order: only its oldest pending
+  // The "older" column keeps a contact's entries of one kind in order: only its oldest pending
   // message (and its oldest pending receipt) is ever ready, and only once its retry time has
   // come. Receipts and messages are two lanes, so a reply never waits for a read receipt.
   // One contact's entries come from the lane index; the others from the pending index, from
   // `after` on (so a look for what is new reads only that).
-  // The last column: whether a later entry waits behind this one (OutboxEntry::more_queued).
   constexpr std::string_view kReady =
-      ", EXISTS (SELECT 1 FROM outbox AS newer WHERE newer.state = 'pending' AND "
-      "newer.contact = o.contact AND newer.kind = o.kind AND newer.id > o.id) "
-      "FROM outbox AS o WHERE state = 'pending' AND next_attempt <= ?1 AND NOT EXISTS ("
-      "SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND older.contact = o.contact "
-      "AND older.kind = o.kind AND older.id < o.id) ";
+      ", EXISTS (SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND "
+      "older.contact = o.contact AND older.kind = o.kind AND older.id < o.id) "
+      "FROM outbox AS o WHERE state = 'pending' AND next_attempt <= ?1 ";
   static const std::string columns = "SELECT " + std::string(kEntryColumns);
   static const std::string from = columns + std::string(kReady) + "AND o.id > ?2 ORDER BY o.id";
   static const std::string of_contact =
       columns + std::string(kReady) + "AND o.contact = ?2 ORDER BY o.id";
+  constexpr int kOlder = kEntryColumnCount;
   Result<Statement> rows =
       query.contact.empty()
           ? db_.Query(from, ToUnixMillis(now), static_cast<int64_t>(std::min<uint64_t>(
@@ -161,11 +159,14 @@ Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const O
     Result<bool> row = rows->Step();
     if (!row) return row.error();
     if (!*row) break;
-    // What the caller holds is passed over before its message is decoded.
+    // Neither what waits behind an older entry nor what the caller holds is decoded.
+    if (rows->ColumnInt64(kOlder) != 0) {
+      if (query.waiting != nullptr) query.waiting->insert(rows->ColumnText(1));
+      continue;
+    }
     if (query.held.count(static_cast<uint64_t>(rows->ColumnInt64(0))) != 0) continue;
     OutboxEntry entry;
     if (Status s = ReadEntry(*rows, entry); !s.ok()) return s;
-    entry.more_queued = rows->ColumnInt64(kEntryColumnCount) != 0;
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -134,19 +134,24 @@ TEST_P(StoreContractTest, AReceiptAndAMessageOfOneContactAreReadyTogether) {
   EventOutcome second = Outcome(Load("A"), "wamid.in2");
   second.outbound = {Text("A", "three")};
   CommitAll({second});
-  // Each lane in order: the first receipt and the first reply, each with more behind it.
-  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  // Each lane in order: the first receipt and the first reply; A waits in both lanes.
+  std::set<std::string, std::less<>> waiting;
+  OutboxQuery query;
+  query.waiting = &waiting;
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), query).value();
   ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1", "one"}));
-  EXPECT_TRUE(ready[0].more_queued);
-  EXPECT_TRUE(ready[1].more_queued);
+  EXPECT_EQ(waiting, (std::set<std::string, std::less<>>{"A"}));
   ASSERT_TRUE(store().MarkSent(ready[0].id, "").ok());
   EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()),
             (std::vector<std::string>{"one", "receipt:wamid.in2"}));
   ASSERT_TRUE(store().MarkSent(ready[1].id, "wamid.one").ok());
   std::vector<OutboxEntry> later = store().ReadyOutbox(At(0), 10).value();
   EXPECT_EQ(Bodies(later), (std::vector<std::string>{"two", "receipt:wamid.in2"}));
-  EXPECT_TRUE(later[0].more_queued);    // "three"
-  EXPECT_FALSE(later[1].more_queued);   // the last receipt
+  ASSERT_TRUE(store().MarkSent(later.at(0).id, "wamid.two").ok());
+  waiting.clear();
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()),
+            (std::vector<std::string>{"receipt:wamid.in2", "three"}));
+  EXPECT_TRUE(waiting.empty());
 }
 
 TEST_P(StoreContractTest, ARetryWaitsForItsTimeAndHoldsBackTheContactsLaterEntries) {
