@@ -25,7 +25,10 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Per-contact buckets are forgotten once full, when there are more than this many.
+// Per-contact buckets are forgotten once full (a full bucket is what a new one would be), in a
+// sweep when there are more than this many, or more than twice as many as the last sweep left:
+// so a sweep, which reads them all, comes once per as many new contacts as it kept (at most
+// each bucket's refill time, 2 minutes by default, worth of contacts are not full).
 constexpr std::size_t kContactBucketsKept = 10'000;
 
 constexpr const char* kOutsideWindow =
@@ -213,10 +216,14 @@ class OutboxSender::Impl {
   }
 
   TokenBucket& ContactBucket(const std::string& contact, Timestamp now) {
-    if (contacts_.size() > kContactBucketsKept) {
+    if (contacts_.size() > sweep_contacts_at_) {
       for (auto it = contacts_.begin(); it != contacts_.end();) {
         it = it->second.Full(now) ? contacts_.erase(it) : std::next(it);
       }
+      // Not again until as many more came: sweeping on every call once the busy contacts alone
+      // were more than kContactBucketsKept made each send read them all (a third of the
+      // server's time after 100,000 conversations).
+      sweep_contacts_at_ = std::max(kContactBucketsKept, 2 * contacts_.size());
     }
     auto it = contacts_.find(contact);
     if (it == contacts_.end()) {
@@ -391,6 +398,7 @@ class OutboxSender::Impl {
   // The sender thread's own state.
   std::map<std::string, TokenBucket, std::less<>> numbers_;  // by business number ("": default)
   std::map<std::string, TokenBucket, std::less<>> contacts_;
+  std::size_t sweep_contacts_at_ = kContactBucketsKept;  // ContactBucket()
   std::set<uint64_t> in_flight_;               // outbox ids with a request out
   struct Accepted {
     std::string wamid;
