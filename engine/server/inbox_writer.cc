@@ -22,11 +22,6 @@ void InboxWriter::Close() {
   closed_ = true;
 }
 
-std::size_t InboxWriter::written() const {
-  std::lock_guard lock(mu_);
-  return written_;
-}
-
 InboxWriter::Written InboxWriter::Write() {
   std::vector<Item> items;
   {
@@ -52,17 +47,12 @@ InboxWriter::Written InboxWriter::Write() {
     result.answers.push_back(std::move(item.done));
   }
   if (!messages.empty()) {
+    // Which were new does not matter here: the engine processes whatever is pending.
     Result<std::vector<bool>> stored = store_.EnqueueAll(messages, Store::Durability::kDeferred);
-    if (stored) {
-      for (const bool is_new : *stored) result.fresh += is_new ? 1 : 0;
-    } else {
-      result.status = stored.error();
-    }
+    if (!stored) result.status = stored.error();
   }
   if (result.status.ok() && !statuses.empty() && on_statuses_) result.status = on_statuses_(statuses);
   result.commits = store_.Commits();
-  std::lock_guard lock(mu_);
-  written_ += result.fresh;
   return result;
 }
 

@@ -41,16 +41,13 @@ class InboxWriter {
   struct Written {
     std::vector<Done> answers;
     Status status;
-    std::size_t fresh = 0;    // new messages (redeliveries excluded)
-    uint64_t commits = 0;     // Store::Commits() after the write: what Answer() syncs up to
+    uint64_t commits = 0;  // Store::Commits() after the write: what Answer() syncs up to
   };
   // The engine worker's thread. Writes everything queued in one transaction (deferred sync).
   Written Write();
   // The engine worker's thread, after its commit: syncs (Store::Sync, nothing when that commit
   // synced) and answers each POST of `written`.
   void Answer(Written& written);
-
-  std::size_t written() const;  // messages made durable since start (redeliveries excluded)
 
  private:
   struct Item {
@@ -64,7 +61,6 @@ class InboxWriter {
   mutable std::mutex mu_;
   std::vector<Item> queue_;  // guarded by mu_
   bool closed_ = false;      // guarded by mu_
-  std::size_t written_ = 0;  // guarded by mu_
 };
 
 }  // namespace consentflow::engine::server

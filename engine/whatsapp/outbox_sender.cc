@@ -204,15 +204,17 @@ class OutboxSender::Impl {
     return Considered::kDealtWith;
   }
 
-  TokenBucket& NumberBucket(const std::string& number, Timestamp now) {
-    auto it = numbers_.find(number);
-    if (it == numbers_.end()) {
-      it = numbers_
-               .emplace(number,
-                        TokenBucket(options_.number_per_second, options_.number_burst, now))
-               .first;
-    }
+  // `key`'s bucket in `buckets`, a new (full) one the first time.
+  static TokenBucket& BucketOf(std::map<std::string, TokenBucket, std::less<>>& buckets,
+                               const std::string& key, double per_second, double burst,
+                               Timestamp now) {
+    auto it = buckets.find(key);
+    if (it == buckets.end()) it = buckets.emplace(key, TokenBucket(per_second, burst, now)).first;
     return it->second;
+  }
+
+  TokenBucket& NumberBucket(const std::string& number, Timestamp now) {
+    return BucketOf(numbers_, number, options_.number_per_second, options_.number_burst, now);
   }
 
   TokenBucket& ContactBucket(const std::string& contact, Timestamp now) {
@@ -225,14 +227,7 @@ class OutboxSender::Impl {
       // server's time after 100,000 conversations).
       sweep_contacts_at_ = std::max(kContactBucketsKept, 2 * contacts_.size());
     }
-    auto it = contacts_.find(contact);
-    if (it == contacts_.end()) {
-      it = contacts_
-               .emplace(contact,
-                        TokenBucket(options_.contact_per_second, options_.contact_burst, now))
-               .first;
-    }
-    return it->second;
+    return BucketOf(contacts_, contact, options_.contact_per_second, options_.contact_burst, now);
   }
 
   void SchedulePoll() {

@@ -203,7 +203,7 @@ Result<std::vector<Status>> SqliteStore::MarkSentAll(
   // process and is made durable by the next sync; only a power cut in between can lose it, and
   // then the reply goes out once more, which the sender allows anyway (the Graph API has no
   // idempotency key). The sender's records then cost no fsync each.
-  RelaxedSync relaxed(*this);
+  RelaxedSync relaxed(*this, Durability::kDeferred);
   if (!relaxed.status().ok()) return relaxed.status();
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
@@ -305,11 +305,8 @@ Result<bool> SqliteStore::RecordDelivery(const DeliveryReport& report, Durabilit
   }
   const Timestamp now = clock_.Now();
   std::lock_guard lock(mu_);
-  std::optional<RelaxedSync> relaxed;
-  if (durability == Durability::kDeferred) {
-    relaxed.emplace(*this);
-    if (!relaxed->status().ok()) return relaxed->status();
-  }
+  RelaxedSync relaxed(*this, durability);
+  if (!relaxed.status().ok()) return relaxed.status();
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
   Result<Statement> row =

@@ -65,11 +65,8 @@ Result<std::vector<bool>> SqliteStore::EnqueueAll(const std::vector<InboundMessa
   std::lock_guard lock(mu_);
   std::vector<bool> fresh;
   fresh.reserve(messages.size());
-  std::optional<RelaxedSync> relaxed;
-  if (durability == Durability::kDeferred) {
-    relaxed.emplace(*this);
-    if (!relaxed->status().ok()) return relaxed->status();
-  }
+  RelaxedSync relaxed(*this, durability);
+  if (!relaxed.status().ok()) return relaxed.status();
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
   for (const InboundMessage& message : messages) {

@@ -146,11 +146,12 @@ class SqliteStore final : public Store {
   Status ApplyEarlyStatuses(int64_t id, std::string_view wamid);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
 
-  // sqlite_sync.cc: commits without a sync of their own (EnqueueAll kDeferred, MarkSentAll).
+  // sqlite_sync.cc: for its life, commits go without a sync of their own when `durability` is
+  // kDeferred (EnqueueAll, RecordDelivery, MarkSentAll); with kNow it changes nothing.
   // REQUIRES: mu_ is held for the object's whole life.
   class RelaxedSync {
    public:
-    explicit RelaxedSync(SqliteStore& store);
+    RelaxedSync(SqliteStore& store, Durability durability);
     ~RelaxedSync();
     RelaxedSync(const RelaxedSync&) = delete;
     RelaxedSync& operator=(const RelaxedSync&) = delete;

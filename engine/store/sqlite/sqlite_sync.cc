@@ -41,9 +41,11 @@ int SqliteStore::OnWalCommit(void* store, sqlite3* db, const char* schema, int p
   return SQLITE_OK;
 }
 
-SqliteStore::RelaxedSync::RelaxedSync(SqliteStore& store) : store_(store) {
-  if (!store_.durable_) return;
-  status_ = store_.db_.Exec("PRAGMA synchronous = NORMAL");
+// Db::Run, not Exec: the two PRAGMAs are prepared once and reused, as they run around every
+// deferred commit.
+SqliteStore::RelaxedSync::RelaxedSync(SqliteStore& store, Durability durability) : store_(store) {
+  if (!store_.durable_ || durability != Durability::kDeferred) return;
+  status_ = store_.db_.Run("PRAGMA synchronous = NORMAL");
   store_.relaxed_ = status_.ok();
 }
 
@@ -51,7 +53,7 @@ SqliteStore::RelaxedSync::~RelaxedSync() {
   if (!store_.relaxed_) return;
   // Should it fail, the connection stays at NORMAL: commits are still counted as unsynced
   // (relaxed_ stays set), so nothing is taken for durable that is not.
-  if (store_.db_.Exec("PRAGMA synchronous = FULL").ok()) store_.relaxed_ = false;
+  if (store_.db_.Run("PRAGMA synchronous = FULL").ok()) store_.relaxed_ = false;
 }
 
 uint64_t SqliteStore::Commits() {
