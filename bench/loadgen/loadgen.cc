@@ -56,28 +56,35 @@ void Pin(int core) {
   sched_setaffinity(0, sizeof set, &set);
 }
 
-// Bot replies seen at the stand-in, per contact; customers wait on them.
+// Bot replies seen at the stand-in, per contact; customers wait on them. Each contact has its
+// own condition variable, so a reply wakes only the customer it is for (one shared by all woke
+// every customer thread on every reply: the generator's core then spent its time switching).
 class Replies {
  public:
   void Seen(const std::string& contact) {
     std::lock_guard lock(mu_);
-    ++count_[contact];
-    changed_.notify_all();
+    Slot& slot = slots_[contact];
+    ++slot.count;
+    slot.changed.notify_one();
   }
   // Waits until `contact` has had `n` replies; false after 30 s.
   bool WaitFor(const std::string& contact, int n) {
     std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return count_[contact] >= n; });
+    Slot& slot = slots_[contact];  // unordered_map: a reference stays valid while others come and go
+    return slot.changed.wait_for(lock, std::chrono::seconds(30), [&] { return slot.count >= n; });
   }
   void Forget(const std::string& contact) {
     std::lock_guard lock(mu_);
-    count_.erase(contact);
+    slots_.erase(contact);
   }
 
  private:
+  struct Slot {
+    int count = 0;
+    std::condition_variable changed;
+  };
   std::mutex mu_;
-  std::condition_variable changed_;
-  std::unordered_map<std::string, int> count_;
+  std::unordered_map<std::string, Slot> slots_;
 };
 
 std::string Envelope(const std::string& message) {

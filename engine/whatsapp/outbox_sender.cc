@@ -107,7 +107,8 @@ class OutboxSender::Impl {
     moved.swap(moved_on_);
     std::map<std::string, ServiceWindow, std::less<>> windows;
     OutboxQuery query;
-    query.limit = options_.batch;
+    // No more than can go now: what is read and left waiting is read again by the next look.
+    query.limit = std::min(options_.batch, options_.max_in_flight - std::min(options_.max_in_flight, in_flight_.size()));
     query.after = look == Look::kFull ? 0 : looked_to_;
     const Scanned scanned = Scan(query, now, windows);
     // A later look for new entries starts after what this one dealt with (entries blocked
