@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -229,7 +230,8 @@ bool Engine::StepInto(Conversation& conversation, const Event& event,
 }
 
 Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineReport report,
-                                         std::vector<std::size_t>* conflicts) {
+                                         std::vector<std::size_t>* conflicts,
+                                         std::vector<std::size_t>* failed) {
   if (batch.empty()) return report;
   std::vector<EventOutcome> outcomes;
   outcomes.reserve(batch.size());
@@ -247,6 +249,7 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
         conflicts->push_back(i);
       } else {
         ++report.failed;
+        if (failed) failed->push_back(i);
       }
       continue;
     }
@@ -274,7 +277,27 @@ Result<EngineReport> Engine::ProcessPending() {
   return HandleMessages(std::move(*claimed));
 }
 
-Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages) {
+Result<EngineReport> Engine::ProcessArrived(const std::vector<InboundMessage>& messages,
+                                            std::vector<InboundMessage>& not_committed) {
+  // A number change moves a contact's data between keys: it keeps its place in the inbox.
+  const bool change = std::any_of(messages.begin(), messages.end(), [](const InboundMessage& m) {
+    return m.kind == MessageKind::kContactChange;
+  });
+  if (change) {
+    not_committed.insert(not_committed.end(), messages.begin(), messages.end());
+    return EngineReport{};
+  }
+  // Oldest first, as the inbox hands them out: a POST may carry a contact's messages out of
+  // order, and concurrent POSTs arrive in any order. Stable: arrival breaks ties.
+  std::vector<InboundMessage> ordered = messages;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const InboundMessage& a, const InboundMessage& b) { return a.time < b.time; });
+  return HandleMessages(std::move(ordered), &not_committed);
+}
+
+Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages,
+                                            std::vector<InboundMessage>* not_committed) {
+  const bool arrived = not_committed != nullptr;
   EngineReport report;
   // A conversation can change under the cache (a retention sweep, another process): such
   // outcomes fail with kConflict and are redone once from what the store holds.
@@ -313,15 +336,20 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
         elsewhere = std::move(*w);
       }
       StepInto(it->second, m, m.id, batch, report, elsewhere ? &*elsewhere : nullptr);
+      if (arrived) batch.back().outcome.arrival = EventOutcome::Arrival{m.contact, m.time, m.business_number};
       origin.push_back(i);
     }
     std::vector<std::size_t> conflicts;
-    Result<EngineReport> committed =
-        CommitBatch(std::move(batch), report, attempt == 0 ? &conflicts : nullptr);
+    std::vector<std::size_t> failed;
+    Result<EngineReport> committed = CommitBatch(std::move(batch), report,
+                                                 attempt == 0 ? &conflicts : nullptr, &failed);
     if (!committed) return committed.error();
     report = std::move(*committed);
     std::vector<InboundMessage> again;
     for (const std::size_t k : conflicts) again.push_back(std::move(messages[origin[k]]));
+    if (arrived) {
+      for (const std::size_t k : failed) not_committed->push_back(std::move(messages[origin[k]]));
+    }
     messages = std::move(again);
   }
   return report;

@@ -71,6 +71,14 @@ class Engine {
   Result<std::vector<bool>> Receive(const std::vector<InboundMessage>& messages);
   // Processes pending messages, up to one batch.
   Result<EngineReport> ProcessPending();
+  // Processes messages that are not in the inbox (a server's webhooks, in the round they
+  // arrive), committing each with its outcome (EventOutcome::arrival), so a message the engine
+  // keeps up with is written once, already processed. REQUIRES: the store has no pending message
+  // (Store::HasPending), so none of these can overtake an older one of its contact; none is a
+  // kContactChange. Those whose outcome did not commit (seen before, refused, a conversation
+  // that kept changing) go to `not_committed`, in order: the caller puts them in the inbox.
+  Result<EngineReport> ProcessArrived(const std::vector<InboundMessage>& messages,
+                                      std::vector<InboundMessage>& not_committed);
   // Fires the timers due now.
   Result<EngineReport> FireDueTimers();
   // An agent acted on a handed-off conversation. kFailedPrecondition when the contact's
@@ -107,12 +115,16 @@ class Engine {
                 std::vector<Pending>& batch, EngineReport& report,
                 Withdrawal* elsewhere = nullptr);
   // Commits `batch`; the indexes of outcomes that failed with kConflict (a conversation that
-  // changed under the cache) go to `conflicts`, when given.
+  // changed under the cache) go to `conflicts`, when given, and those of the others that
+  // failed to `failed`, when given.
   Result<EngineReport> CommitBatch(std::vector<Pending> batch, EngineReport report,
-                                   std::vector<std::size_t>* conflicts = nullptr);
+                                   std::vector<std::size_t>* conflicts = nullptr,
+                                   std::vector<std::size_t>* failed = nullptr);
   // Steps and commits `messages`, retrying (from freshly loaded conversations) the ones whose
-  // conversation changed under the cache.
-  Result<EngineReport> HandleMessages(std::vector<InboundMessage> messages);
+  // conversation changed under the cache. With `not_committed`, the messages are not in the
+  // inbox (ProcessArrived) and those whose outcome did not commit are moved there.
+  Result<EngineReport> HandleMessages(std::vector<InboundMessage> messages,
+                                      std::vector<InboundMessage>* not_committed = nullptr);
   // A kContactChange message: the contact's data follows them to their new key.
   Status MoveContact(const InboundMessage& change);
 

@@ -47,7 +47,18 @@ bool EngineWorker::Round() {
   for (auto& job : jobs) job();
   bool did = !jobs.empty();
   InboxWriter::Written written;
-  if (inbox_ != nullptr) written = inbox_->Write();
+  if (inbox_ != nullptr) {
+    // The webhooks' messages go straight to the engine when it keeps up (InboxWriter::Write).
+    written = inbox_->Write([this, &did](const std::vector<InboundMessage>& messages)
+                                -> Result<std::vector<InboundMessage>> {
+      std::vector<InboundMessage> left;
+      const auto started = std::chrono::steady_clock::now();
+      Result<EngineReport> report = engine_.ProcessArrived(messages, left);
+      if (!report) return report.error();
+      did = Account(*report, started) || did;
+      return left;
+    });
+  }
   did = did || !written.answers.empty();
   const auto started = std::chrono::steady_clock::now();
   Result<EngineReport> report = engine_.ProcessPending();
@@ -58,23 +69,27 @@ bool EngineWorker::Round() {
     Log(LogLevel::kError, "engine_round_failed", {{"reason", report.error().message()}});
     return did;
   }
-  const std::size_t events = report->handled + report->failed;
+  return Account(*report, started) || did;
+}
+
+bool EngineWorker::Account(const EngineReport& report, std::chrono::steady_clock::time_point started) {
+  const std::size_t events = report.handled + report.failed;
   if (events > 0 && metrics_ != nullptr) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_->StepLatency(seconds / static_cast<double>(events));
   }
-  for (const std::string& error : report->flow_errors) Log(LogLevel::kWarning, "flow_error", {{"what", error}});
+  for (const std::string& error : report.flow_errors) Log(LogLevel::kWarning, "flow_error", {{"what", error}});
   if (metrics_ != nullptr) {
-    metrics_->EventsProcessed(report->handled, report->failed, report->unrouted);
-    for (const auto& [notice, decision] : report->consent_decisions) metrics_->ConsentDecision(notice, decision);
-    for (const std::string& queue : report->handoffs) metrics_->Handoff(queue);
+    metrics_->EventsProcessed(report.handled, report.failed, report.unrouted);
+    for (const auto& [notice, decision] : report.consent_decisions) metrics_->ConsentDecision(notice, decision);
+    for (const std::string& queue : report.handoffs) metrics_->Handoff(queue);
   }
   {
     std::lock_guard lock(mu_);
-    handled_ += report->handled;
+    handled_ += report.handled;
   }
-  if (report->handled > 0 && after_commit_) after_commit_();
-  return did || events > 0 || report->unrouted > 0;
+  if (report.handled > 0 && after_commit_) after_commit_();
+  return events > 0 || report.unrouted > 0;
 }
 
 void EngineWorker::Run() {

@@ -1,11 +1,12 @@
 #pragma once
 // Drives the Engine on its own thread, never on an I/O thread. The Engine is single-threaded
 // and SQLite has one writer, so one worker does it all, in rounds (group commit): each round
-// writes the webhooks submitted since the last (InboxWriter::Write), processes pending
-// messages, commits, and answers those webhooks after the one sync that covers both
-// (InboxWriter::Answer); it runs rounds whenever woken (a webhook submitted) until none is
+// takes the webhooks submitted since the last (InboxWriter::Write: processed at once when the
+// inbox has nothing older, else written to it), processes pending messages, commits, and
+// answers those webhooks after the one sync that covers it all (InboxWriter::Answer); it runs rounds whenever woken (a webhook submitted) until none is
 // left, fires due timers, sweeps retention at start and then periodically, and runs jobs posted
 // to it (a flow reload, an agent's action) between rounds.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -45,6 +46,9 @@ class EngineWorker {
  private:
   void Run();
   bool Round();  // one pass; true when it did something
+  // Logs and counts what `report` says the engine did (its work began at `started`), and wakes
+  // the sender after a commit; true when the engine did something.
+  bool Account(const EngineReport& report, std::chrono::steady_clock::time_point started);
 
   Engine& engine_;
   Metrics* metrics_;

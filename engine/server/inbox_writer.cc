@@ -22,7 +22,7 @@ void InboxWriter::Close() {
   closed_ = true;
 }
 
-InboxWriter::Written InboxWriter::Write() {
+InboxWriter::Written InboxWriter::Write(const Direct& direct) {
   std::vector<Item> items;
   {
     std::lock_guard lock(mu_);
@@ -45,6 +45,14 @@ InboxWriter::Written InboxWriter::Write() {
     }
     for (whatsapp::DeliveryUpdate& s : item.batch.statuses) statuses.push_back(std::move(s));
     result.answers.push_back(std::move(item.done));
+  }
+  if (!messages.empty() && direct) {
+    // Only while nothing is pending: a message must not overtake an older one of its contact.
+    Result<bool> pending = store_.HasPending();
+    if (pending && !*pending) {
+      Result<std::vector<InboundMessage>> left = direct(messages);
+      if (left) messages = std::move(*left);  // else all of them go to the inbox
+    }
   }
   if (!messages.empty()) {
     // Which were new does not matter here: the engine processes whatever is pending.

@@ -78,6 +78,16 @@ struct HandoffUpdate {
 struct EventOutcome {
   // The inbox message the event consumed; empty for timers and agent actions.
   std::string message_id;
+  // Set when that message never went through the inbox (a server hands a webhook's messages to
+  // the engine in the round they arrive, Engine::ProcessArrived): the store records it as
+  // processed with this outcome, and refuses the outcome (kConflict) when its id was seen
+  // before. What the inbox row keeps of it: not its text, which a processed message loses.
+  struct Arrival {
+    std::string contact;
+    Timestamp time;
+    std::string business_number;
+  };
+  std::optional<Arrival> arrival;
   // The conversation after the event. Its `revision` must equal the stored revision (0 for a
   // contact never seen); the store saves it with revision + 1. Its `fields` and `consents` are
   // the full truth for (contact, flow_id): rows not in them are deleted.
@@ -247,6 +257,10 @@ class Store {
   // synced came after it (so other threads' deferred commits since then cost nothing here).
   virtual Status Sync(uint64_t upto) = 0;
   Status Sync() { return Sync(Commits()); }
+  // Whether any message in the inbox is unprocessed (claimed or not). While none is, a new
+  // message cannot overtake an older one of its contact, so it may be processed without going
+  // through the inbox (EventOutcome::arrival).
+  virtual Result<bool> HasPending() = 0;
   // Up to `limit` unprocessed messages, oldest first for each contact, claimed for
   // `claim_for` (after that, another caller may claim them again).
   virtual Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) = 0;

@@ -108,7 +108,8 @@ class OutboxSender::Impl {
     std::map<std::string, ServiceWindow, std::less<>> windows;
     OutboxQuery query;
     // No more than can go now: what is read and left waiting is read again by the next look.
-    query.limit = std::min(options_.batch, options_.max_in_flight - std::min(options_.max_in_flight, in_flight_.size()));
+    const std::size_t free = options_.max_in_flight - std::min(options_.max_in_flight, in_flight_.size());
+    query.limit = std::min(options_.batch, free);
     query.after = look == Look::kFull ? 0 : looked_to_;
     const Scanned scanned = Scan(query, now, windows);
     // A later look for new entries starts after what this one dealt with (entries blocked

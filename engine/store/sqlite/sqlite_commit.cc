@@ -120,7 +120,9 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
                                  std::vector<PrivacyIncident>& refused) {
   const Conversation& conversation = outcome.conversation;
   if (!outcome.message_id.empty()) {
-    if (Status s = MarkProcessed(outcome.message_id, inbox_contact); !s.ok()) return s;
+    Status s = outcome.arrival ? RecordArrived(outcome, inbox_contact)
+                               : MarkProcessed(outcome.message_id, inbox_contact);
+    if (!s.ok()) return s;
   }
   // A message no flow took: consumed, and nothing about the contact is kept.
   if (conversation.flow_id.empty()) return Status::Ok();
@@ -181,6 +183,20 @@ Status SqliteStore::MarkProcessed(std::string_view message_id, std::string& cont
   contact = row->ColumnText(1);
   row->Reset();
   return db_.Run("UPDATE inbox SET processed = 1, payload = NULL WHERE seq = ?1", seq);
+}
+
+// A message that did not go through the inbox: its row is written once, processed (no payload
+// to erase, no pending index entry to add and remove). kConflict when the id was seen before.
+Status SqliteStore::RecordArrived(const EventOutcome& outcome, std::string& contact) {
+  const EventOutcome::Arrival& arrival = *outcome.arrival;
+  Status inserted = db_.Run(
+      "INSERT INTO inbox (message_id, contact, sent, payload, business_number, processed) "
+      "VALUES (?1, ?2, ?3, NULL, ?4, 1) ON CONFLICT (message_id) DO NOTHING",
+      outcome.message_id, arrival.contact, ToUnixMillis(arrival.time), arrival.business_number);
+  if (!inserted.ok()) return inserted;
+  if (db_.Changes() != 1) return Status::Conflict("sqlite: the message was seen already");
+  contact = arrival.contact;
+  return Status::Ok();
 }
 
 Status SqliteStore::CheckRevision(const Conversation& conversation) {

@@ -93,6 +93,17 @@ Result<bool> SqliteStore::InsertIntoInbox(const InboundMessage& message) {
   return db_.Changes() == 1;
 }
 
+Result<bool> SqliteStore::HasPending() {
+  std::lock_guard lock(mu_);
+  // From the inbox_pending index (partial: only unprocessed rows), so it reads a page or two.
+  Result<Statement> row =
+      db_.Query("SELECT EXISTS (SELECT 1 FROM inbox WHERE processed = 0 ORDER BY sent, seq)");
+  if (!row) return row.error();
+  Result<bool> stepped = row->Step();
+  if (!stepped) return stepped.error();
+  return *stepped && row->ColumnInt64(0) != 0;
+}
+
 Result<std::vector<InboundMessage>> SqliteStore::ClaimPending(std::size_t limit,
                                                               Duration claim_for) {
   std::lock_guard lock(mu_);

@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   uint64_t Commits() override;
   using Store::Sync;
   Status Sync(uint64_t upto) override;
+  Result<bool> HasPending() override;
   Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) override;
   Result<std::optional<Conversation>> LoadConversation(std::string_view contact) override;
   Status LoadFlowData(std::string_view flow_id, Conversation& conversation) override;
@@ -127,6 +128,7 @@ class SqliteStore final : public Store {
   Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
                       std::vector<PrivacyIncident>& refused);
   Status MarkProcessed(std::string_view message_id, std::string& contact);
+  Status RecordArrived(const EventOutcome& outcome, std::string& contact);
   Status CheckRevision(const Conversation& conversation);
   Status SaveConversation(const Conversation& conversation);
   Status ReplaceFlowData(const Conversation& conversation);

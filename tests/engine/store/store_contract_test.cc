@@ -278,6 +278,60 @@ TEST_P(StoreContractTest, AMessageThatWasNeverEnqueuedIsRefused) {
   EXPECT_FALSE(store().LoadConversation("A").value().has_value());
 }
 
+// ---- messages that did not go through the inbox (EventOutcome::arrival)
+
+EventOutcome Arrived(Conversation conversation, const std::string& message_id, int64_t second,
+                     const std::string& business_number = "") {
+  EventOutcome outcome = Outcome(conversation, message_id);
+  outcome.arrival = EventOutcome::Arrival{conversation.contact, At(second), business_number};
+  return outcome;
+}
+
+TEST_P(StoreContractTest, HasPendingTellsWhetherAnyMessageIsUnprocessed) {
+  EXPECT_FALSE(store().HasPending().value());
+  ASSERT_TRUE(store().Enqueue(TextMessage("p1", "A", 1)).value());
+  EXPECT_TRUE(store().HasPending().value());
+  ASSERT_EQ(store().ClaimPending(10, kClaim).value().size(), 1u);
+  EXPECT_TRUE(store().HasPending().value()) << "claimed is not processed";
+  CommitAll({Outcome(NewConversation("A"), "p1")});
+  EXPECT_FALSE(store().HasPending().value());
+}
+
+TEST_P(StoreContractTest, AnArrivedMessageIsRecordedProcessedWithItsOutcome) {
+  CommitAll({Arrived(NewConversation("A"), "arr1", 5, "106540352242922")});
+  EXPECT_EQ(Load("A").revision, 1u);
+  EXPECT_FALSE(store().HasPending().value());
+  EXPECT_TRUE(store().ClaimPending(10, kClaim).value().empty());
+  // Its id is known: a redelivery through the inbox is recognised.
+  EXPECT_FALSE(store().Enqueue(TextMessage("arr1", "A", 5)).value());
+  // It opened the contact's window, for the number it was sent to, and it is marked read.
+  const ServiceWindow window = store().ServiceWindowOf("A").value();
+  EXPECT_EQ(window.last_inbound, At(5));
+  EXPECT_EQ(window.business_number, "106540352242922");
+  const std::vector<OutboxEntry> outbox = store().ReadyOutbox(At(10), 10).value();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].kind, OutboxEntry::Kind::kReadReceipt);
+  EXPECT_EQ(outbox[0].receipt_for, "arr1");
+}
+
+TEST_P(StoreContractTest, AnArrivedMessageSeenBeforeIsRefusedAndChangesNothing) {
+  ASSERT_TRUE(store().Enqueue(TextMessage("seen", "A", 1)).value());
+  CommitAll({Outcome(NewConversation("A"), "seen")});
+  ASSERT_TRUE(store().Enqueue(TextMessage("waiting", "B", 2)).value());
+  Conversation again = NewConversation("A");
+  again.revision = 1;
+  again.step = 9;
+  Result<std::vector<Status>> results =
+      store().Commit({Arrived(again, "seen", 3), Arrived(NewConversation("B"), "waiting", 2)});
+  ASSERT_TRUE(results);
+  EXPECT_EQ((*results)[0].code(), StatusCode::kConflict) << "processed already";
+  EXPECT_EQ((*results)[1].code(), StatusCode::kConflict) << "in the inbox already";
+  EXPECT_EQ(Load("A").revision, 1u);
+  EXPECT_EQ(Load("A").step, NewConversation("A").step);
+  EXPECT_FALSE(store().LoadConversation("B").value().has_value());
+  EXPECT_EQ(store().ReadyOutbox(At(10), 10).value().size(), 1u) << "only the first message's receipt";
+}
+
 TEST_P(StoreContractTest, AFieldWithoutConsentIsRefusedAndTheIncidentIsKept) {
   ASSERT_TRUE(store().Enqueue(TextMessage("bad1", "BAD", 1)).value());
   ASSERT_TRUE(store().Enqueue(TextMessage("ok1", "OK", 2)).value());
