@@ -255,6 +255,9 @@ Result<EngineReport> Engine::CommitBatch(std::vector<Pending> batch, EngineRepor
     }
     ++report.handled;
     if (c.flow_id.empty()) continue;
+    if (batch[i].read && c.phase != Phase::kHandoff) {
+      report.read.push_back(std::move(*batch[i].read));
+    }
     // A full cache starts over rather than track recency: a miss costs one load.
     if (cache_.size() >= options_.cache_limit && cache_.count(c.contact) == 0) cache_.clear();
     Conversation saved = c;
@@ -336,6 +339,7 @@ Result<EngineReport> Engine::HandleMessages(std::vector<InboundMessage> messages
         elsewhere = std::move(*w);
       }
       StepInto(it->second, m, m.id, batch, report, elsewhere ? &*elsewhere : nullptr);
+      batch.back().read = ReadMark{m.contact, m.id, m.business_number};
       if (arrived) batch.back().outcome.arrival = EventOutcome::Arrival{m.contact, m.time, m.business_number};
       origin.push_back(i);
     }

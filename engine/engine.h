@@ -23,6 +23,7 @@
 #include "engine/handoff/event_bus.h"
 #include "engine/handoff/transcript.h"
 #include "engine/interpreter.h"
+#include "engine/outbound.h"
 #include "engine/store/store.h"
 #include "scripting/script_host.h"
 
@@ -58,6 +59,9 @@ struct EngineReport {
   // of every conversation handed to people.
   std::vector<std::pair<std::string, std::string>> consent_decisions;
   std::vector<std::string> handoffs;
+  // The committed messages to mark read, in commit order: every inbound message a flow took,
+  // except while a person has the chat (then it is theirs to read).
+  std::vector<ReadMark> read;
 };
 
 class Engine {
@@ -98,6 +102,7 @@ class Engine {
     std::vector<std::string> flow_errors;
     std::string new_handoff;  // the queue, when this event handed the conversation over
     std::string left_queue;   // the queue, when this event took the conversation from people
+    std::optional<ReadMark> read;  // an inbound message: to mark read once committed
   };
   // What a withdrawal word takes from the contact's other flows (every consent, and so every
   // field): the engine reads it from the store before the step, the store erases it in the

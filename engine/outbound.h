@@ -37,4 +37,15 @@ struct OutboundMessage {
   friend bool operator==(const OutboundMessage&, const OutboundMessage&) = default;
 };
 
+// An inbound message to mark read (WhatsApp's blue ticks). Not a message and not kept: the
+// channel sends it once the message's outcome is committed, in memory, best effort. One lost in
+// a crash does no harm, as marking a message read marks the contact's earlier ones read too.
+struct ReadMark {
+  std::string contact;
+  std::string message_id;       // the inbound message's id (wamid...)
+  std::string business_number;  // the business phone number id it was sent to ("" unknown)
+
+  friend bool operator==(const ReadMark&, const ReadMark&) = default;
+};
+
 }  // namespace consentflow::engine

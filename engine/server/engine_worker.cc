@@ -4,7 +4,8 @@
 
 namespace consentflow::engine::server {
 
-EngineWorker::EngineWorker(Engine& engine, Metrics* metrics, std::function<void()> after_commit,
+EngineWorker::EngineWorker(Engine& engine, Metrics* metrics,
+                           std::function<void(const EngineReport&)> after_commit,
                            InboxWriter* inbox, EngineWorkerOptions options)
     : engine_(engine), metrics_(metrics), inbox_(inbox), after_commit_(std::move(after_commit)),
       options_(options), thread_([this] { Run(); }) {}
@@ -88,7 +89,7 @@ bool EngineWorker::Account(const EngineReport& report, std::chrono::steady_clock
     std::lock_guard lock(mu_);
     handled_ += report.handled;
   }
-  if (report.handled > 0 && after_commit_) after_commit_();
+  if (report.handled > 0 && after_commit_) after_commit_(report);
   return events > 0 || report.unrouted > 0;
 }
 
@@ -111,7 +112,7 @@ void EngineWorker::Run() {
         Log(LogLevel::kError, "timers_failed", {{"reason", fired.error().message()}});
       } else if (fired->handled > 0) {
         if (metrics_ != nullptr) metrics_->EventsProcessed(fired->handled, fired->failed, 0);
-        if (after_commit_) after_commit_();
+        if (after_commit_) after_commit_(*fired);
         continue;  // there may be more due
       }
       next_timers = now + options_.timer_poll;

@@ -28,10 +28,12 @@ struct EngineWorkerOptions {
 
 class EngineWorker {
  public:
-  // `after_commit` runs on the worker thread after a round committed something (to wake the
-  // outbox sender). `metrics` and `inbox` may be null; `inbox` must outlive the worker.
-  EngineWorker(Engine& engine, Metrics* metrics, std::function<void()> after_commit,
-               InboxWriter* inbox = nullptr, EngineWorkerOptions options = {});
+  // `after_commit` runs on the worker thread with the report of each commit that handled
+  // something (to hand the read receipts to the outbox sender and wake it). `metrics` and
+  // `inbox` may be null; `inbox` must outlive the worker.
+  EngineWorker(Engine& engine, Metrics* metrics,
+               std::function<void(const EngineReport&)> after_commit, InboxWriter* inbox = nullptr,
+               EngineWorkerOptions options = {});
   ~EngineWorker();  // Stop()
 
   void Wake();
@@ -53,7 +55,7 @@ class EngineWorker {
   Engine& engine_;
   Metrics* metrics_;
   InboxWriter* inbox_;
-  std::function<void()> after_commit_;
+  std::function<void(const EngineReport&)> after_commit_;
   EngineWorkerOptions options_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -80,7 +80,13 @@ class App final : public ServeApp {
         *store_, [this] { worker_->Wake(); },
         [this](const std::vector<whatsapp::DeliveryUpdate>& updates) { return RecordStatuses(updates); });
     worker_ = std::make_unique<EngineWorker>(
-        *engine_, &metrics_, [this] { if (sender_) sender_->Wake(); }, writer_.get());
+        *engine_, &metrics_,
+        [this](const EngineReport& report) {
+          if (!sender_) return;
+          sender_->MarkRead(report.read);  // before the replies to the same messages
+          sender_->Wake();
+        },
+        writer_.get());
     metrics_.AddCollector([this](Metrics& metrics) { CollectSenderMetrics(metrics); });
     webhook_ = std::make_unique<WebhookEndpoint>(config_.verify_token, config_.app_secret, *writer_, metrics_);
     routes_ = std::make_unique<Routes>(config_.webhook_path, *webhook_, metrics_);

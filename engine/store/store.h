@@ -294,20 +294,19 @@ class Store {
   virtual Result<std::vector<TimerFired>> DueTimers(Timestamp now, std::size_t limit) = 0;
 
   // ---- outbox
-  // Commit queues each outcome's outbound messages, and a read receipt for the inbox message the
-  // outcome consumed (in the same transaction, so exactly once) unless the outcome has no flow
-  // or leaves the conversation handed off (the agent reads it). Receipts come before the
-  // outcome's replies.
+  // Commit queues each outcome's outbound messages. Read receipts are not queued: they go from
+  // the engine's report to the sender in memory (EngineReport::read, OutboxSender::MarkRead).
+  // Entries of kind kReadReceipt are those an earlier version queued, kept as history until
+  // pruned (migration 8 dropped the ones still pending).
   //
-  // The kPending messages (never receipts), oldest first, at most `limit`, whether or not their
-  // next attempt is due: what `consentflow chat` and the tests read.
+  // The kPending messages, oldest first, at most `limit`, whether or not their next attempt is
+  // due: what `consentflow chat` and the tests read.
   virtual Result<std::vector<OutboxEntry>> PendingOutbox(std::size_t limit) = 0;
   // What a sender may send at `now`, oldest first, at most `query.limit`: kPending entries
-  // (messages and receipts) whose next_attempt <= now and that have no older kPending entry of
-  // the same contact and kind. So a contact's messages go out in order: the second is not
-  // handed out until the first was accepted or failed, even while the first waits for its
-  // retry; its read receipts likewise, but receipts and messages never wait for each other (a
-  // reply does not wait for the receipt of the message it answers). `query` narrows the look.
+  // whose next_attempt <= now and that have no older kPending entry of the same contact (and
+  // kind). So a contact's messages go out in order: the second is not handed out until the
+  // first was accepted or failed, even while the first waits for its retry. `query` narrows
+  // the look.
   virtual Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, const OutboxQuery& query) = 0;
   Result<std::vector<OutboxEntry>> ReadyOutbox(Timestamp now, std::size_t limit) {
     OutboxQuery query;

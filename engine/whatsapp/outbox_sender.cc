@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,12 @@ class OutboxSender::Impl {
     asio::post(io_, [this] { Poll(); });
   }
 
+  void PostReads(std::vector<ReadMark> marks) {
+    asio::post(io_, [this, marks = std::move(marks)]() mutable {
+      if (!stopping_) AddReads(std::move(marks));
+    });
+  }
+
   void Stop() {
     std::lock_guard lock(stop_mu_);
     if (!thread_.joinable()) return;
@@ -103,12 +110,13 @@ class OutboxSender::Impl {
     if (look == Look::kFull) waiting_.clear();  // the full look finds every one again
     RecordUnrecorded();
     const Timestamp now = clock_.Now();
+    SendReads(now, look == Look::kFull);
     std::set<std::string, std::less<>> moved;
     moved.swap(moved_on_);
     std::map<std::string, ServiceWindow, std::less<>> windows;
     OutboxQuery query;
     // No more than can go now: what is read and left waiting is read again by the next look.
-    const std::size_t free = options_.max_in_flight - std::min(options_.max_in_flight, in_flight_.size());
+    const std::size_t free = options_.max_in_flight - std::min(options_.max_in_flight, InFlight());
     query.limit = std::min(options_.batch, free);
     query.after = look == Look::kFull ? 0 : looked_to_;
     const Scanned scanned = Scan(query, now, windows);
@@ -137,7 +145,7 @@ class OutboxSender::Impl {
   Scanned Scan(OutboxQuery query, Timestamp now,
                std::map<std::string, ServiceWindow, std::less<>>& windows) {
     Scanned scanned;
-    if (in_flight_.size() >= options_.max_in_flight) {
+    if (InFlight() >= options_.max_in_flight) {
       if (!query.contact.empty()) moved_on_.insert(query.contact);
       return scanned;
     }
@@ -154,7 +162,7 @@ class OutboxSender::Impl {
     bool number_exhausted = false;
     for (const OutboxEntry& entry : *ready) {
       scanned.last_read = entry.id;
-      const bool sendable = !number_exhausted && in_flight_.size() < options_.max_in_flight;
+      const bool sendable = !number_exhausted && InFlight() < options_.max_in_flight;
       const Considered outcome = sendable ? Consider(entry, now, windows) : Considered::kLeft;
       if (outcome == Considered::kDealtWith) continue;
       if (outcome == Considered::kNumberExhausted) number_exhausted = true;
@@ -180,30 +188,158 @@ class OutboxSender::Impl {
       }
       window = windows.emplace(contact, *read).first;
     }
-    // From the number the contact wrote to, if this server serves it ("": the client's own).
-    const std::vector<std::string>& served = options_.phone_number_ids;
-    const std::string& wrote_to = window->second.business_number;
-    const std::string number =
-        std::find(served.begin(), served.end(), wrote_to) != served.end() ? wrote_to : "";
-    if (entry.kind == OutboxEntry::Kind::kMessage) {
-      // Only a template may reach a contact outside the window.
-      if (!window->second.OpenAt(now) && entry.message.kind != OutboundMessage::Kind::kTemplate) {
-        Count([](OutboxSenderCounters& c) { ++c.outside_window; });
-        Fail(entry, SendError{0, kOutsideWindow}, now);
-        return Considered::kDealtWith;
-      }
-      contact_bucket = &ContactBucket(contact, now);
-      if (!contact_bucket->Available(now)) return Considered::kLeft;
+    const std::string number = NumberFor(window->second.business_number);
+    // Only a template may reach a contact outside the window.
+    if (!window->second.OpenAt(now) && entry.message.kind != OutboundMessage::Kind::kTemplate) {
+      Count([](OutboxSenderCounters& c) { ++c.outside_window; });
+      Fail(entry, SendError{0, kOutsideWindow}, now);
+      return Considered::kDealtWith;
     }
+    contact_bucket = &ContactBucket(contact, now);
+    if (!contact_bucket->Available(now)) return Considered::kLeft;
     TokenBucket& number_bucket = NumberBucket(number, now);
     if (!number_bucket.Available(now)) {
       // Others may still send from another number.
-      return served.size() > 1 ? Considered::kLeft : Considered::kNumberExhausted;
+      const bool more_numbers = options_.phone_number_ids.size() > 1;
+      return more_numbers ? Considered::kLeft : Considered::kNumberExhausted;
     }
     number_bucket.Take();
-    if (contact_bucket != nullptr) contact_bucket->Take();
-    Send(entry, now, number);
+    contact_bucket->Take();
+    Send(entry, number);
     return Considered::kDealtWith;
+  }
+
+  // The number a contact's messages go out from: the one they wrote to, if this server serves
+  // it, else "" (the client's own).
+  std::string NumberFor(const std::string& wrote_to) const {
+    const std::vector<std::string>& served = options_.phone_number_ids;
+    return std::find(served.begin(), served.end(), wrote_to) != served.end() ? wrote_to : "";
+  }
+
+  std::size_t InFlight() const { return in_flight_.size() + reads_in_flight_.size(); }
+
+  // ---- read receipts (in memory, best effort; see MarkRead)
+
+  void AddReads(std::vector<ReadMark> marks) {
+    for (ReadMark& mark : marks) {
+      // A newer message of the contact supersedes the one waiting: marking it read marks the
+      // earlier ones read too.
+      PendingRead& pending = reads_[mark.contact];
+      pending.mark = std::move(mark);
+      pending.attempts = 0;
+      pending.not_before = Timestamp{};
+      if (!pending.queued) {
+        pending.queued = true;
+        read_queue_.push_back(pending.mark.contact);
+      }
+    }
+    SendReads(clock_.Now(), /*full=*/false);
+  }
+
+  struct PendingRead {
+    ReadMark mark;
+    uint32_t attempts = 0;   // failed attempts so far
+    Timestamp not_before{};  // a retry's backoff
+    bool queued = false;     // in read_queue_
+  };
+
+  // Sends the waiting receipts that may go now, oldest first; on a full look, also the
+  // retries that came due.
+  void SendReads(Timestamp now, bool full) {
+    if (full) {
+      for (auto& [contact, pending] : reads_) {
+        if (!pending.queued && pending.not_before <= now && reads_in_flight_.count(contact) == 0) {
+          pending.queued = true;
+          read_queue_.push_back(contact);
+        }
+      }
+    }
+    while (!read_queue_.empty() && InFlight() < options_.max_in_flight) {
+      auto it = reads_.find(read_queue_.front());
+      if (it == reads_.end()) {
+        read_queue_.pop_front();
+        continue;
+      }
+      PendingRead& pending = it->second;
+      // One request per contact at a time; one waiting for its backoff goes on a full look.
+      if (reads_in_flight_.count(it->first) != 0 || pending.not_before > now) {
+        pending.queued = false;
+        read_queue_.pop_front();
+        continue;
+      }
+      const std::string number = NumberFor(pending.mark.business_number);
+      TokenBucket& number_bucket = NumberBucket(number, now);
+      if (!number_bucket.Available(now)) return;  // the timer's look goes on
+      number_bucket.Take();
+      read_queue_.pop_front();
+      PendingRead sending = std::move(pending);
+      reads_.erase(it);
+      reads_in_flight_.insert(sending.mark.contact);
+      std::string body = ReadReceiptBody(sending.mark.message_id);  // before `sending` moves
+      client_->Post(number, std::move(body),
+                    [this, sending = std::move(sending)](GraphReply reply) mutable {
+                      asio::post(io_, [this, sending = std::move(sending),
+                                       reply = std::move(reply)] { OnReadReply(sending, reply); });
+                    });
+    }
+  }
+
+  void OnReadReply(const PendingRead& sent, const GraphReply& reply) {
+    const std::string& contact = sent.mark.contact;
+    reads_in_flight_.erase(contact);
+    const SendVerdict verdict = Classify(reply, /*read_receipt=*/true);
+    switch (verdict.outcome) {
+      case SendOutcome::kAccepted:
+        Count([](OutboxSenderCounters& c) { ++c.receipts; });
+        break;
+      case SendOutcome::kRetryable:
+        Count([&](OutboxSenderCounters& c) {
+          ++c.retried;
+          if (!reply.answered) ++c.network_errors;
+          ++c.errors_by_code[verdict.error_code];
+        });
+        LogReadFailure(contact, verdict, sent.attempts + 1);
+        // Again after its backoff, unless a newer message of the contact is waiting anyway.
+        if (reads_.count(contact) == 0) {
+          PendingRead again = sent;
+          again.attempts = sent.attempts + 1;
+          again.not_before = clock_.Now() + BackoffDelay(again.attempts, options_.backoff_base,
+                                                         options_.backoff_cap, options_.random());
+          again.queued = false;
+          reads_.emplace(contact, std::move(again));
+        }
+        break;
+      case SendOutcome::kPermanent:
+      case SendOutcome::kWindowClosed:
+        Count([&](OutboxSenderCounters& c) {
+          ++c.failed;
+          ++c.errors_by_code[verdict.error_code];
+        });
+        LogReadFailure(contact, verdict, sent.attempts + 1);
+        break;
+    }
+    // A newer message of the contact that waited for this one may go now.
+    if (auto waiting = reads_.find(contact); waiting != reads_.end()) {
+      PendingRead& next = waiting->second;
+      if (!next.queued && next.not_before <= clock_.Now()) {
+        next.queued = true;
+        read_queue_.push_back(contact);
+      }
+    }
+    if (stopping_) return MaybeFinish();
+    PollSoon();
+  }
+
+  void LogReadFailure(const std::string& contact, const SendVerdict& verdict, uint32_t attempts) {
+    const std::string tag = tagger_ ? tagger_->Tag(contact) : std::string();
+    Log(verdict.outcome == SendOutcome::kRetryable ? LogLevel::kInfo : LogLevel::kWarning,
+        "whatsapp_read_receipt_failed",
+        {{"outcome", SendOutcomeName(verdict.outcome)},
+         {"http_status", verdict.http_status},
+         {"code", verdict.error_code},
+         {"error", verdict.error},
+         {"attempts", attempts},
+         {"contact", tag}});
   }
 
   // `key`'s bucket in `buckets`, a new (full) one the first time.
@@ -242,14 +378,12 @@ class OutboxSender::Impl {
 
   // ---- one request
 
-  void Send(const OutboxEntry& entry, Timestamp now, const std::string& number) {
-    const bool receipt = entry.kind == OutboxEntry::Kind::kReadReceipt;
-    Result<std::string> body =
-        receipt ? Result<std::string>(ReadReceiptBody(entry.receipt_for)) : MessageRequestBody(entry.message);
+  void Send(const OutboxEntry& entry, const std::string& number) {
+    Result<std::string> body = MessageRequestBody(entry.message);
     if (!body) {
       // Nothing the API could accept: fail it now rather than send a request that must fail.
       Count([](OutboxSenderCounters& c) { ++c.failed; });
-      Fail(entry, SendError{0, body.error().message()}, now);
+      Fail(entry, SendError{0, body.error().message()}, clock_.Now());
       return;
     }
     in_flight_.insert(entry.id);
@@ -260,13 +394,12 @@ class OutboxSender::Impl {
 
   void OnReply(const OutboxEntry& entry, const GraphReply& reply) {
     in_flight_.erase(entry.id);
-    const bool receipt = entry.kind == OutboxEntry::Kind::kReadReceipt;
-    const SendVerdict verdict = Classify(reply, receipt);
+    const SendVerdict verdict = Classify(reply);
     const Timestamp now = clock_.Now();
     const SendError error{verdict.error_code, verdict.error};
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
-        Count([&](OutboxSenderCounters& c) { ++(receipt ? c.receipts : c.accepted); });
+        Count([](OutboxSenderCounters& c) { ++c.accepted; });
         // Recorded by the next Poll, with others.
         unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
         break;
@@ -353,7 +486,7 @@ class OutboxSender::Impl {
   }
 
   void MaybeFinish() {
-    if (!in_flight_.empty() || finished_) return;
+    if (InFlight() > 0 || finished_) return;
     finished_ = true;
     RecordUnrecorded();
     client_->Shutdown();
@@ -397,6 +530,9 @@ class OutboxSender::Impl {
   std::map<std::string, TokenBucket, std::less<>> contacts_;
   std::size_t sweep_contacts_at_ = kContactBucketsKept;  // ContactBucket()
   std::set<uint64_t> in_flight_;               // outbox ids with a request out
+  std::map<std::string, PendingRead, std::less<>> reads_;  // by contact: the receipt waiting
+  std::deque<std::string> read_queue_;                     // contacts whose receipt may go
+  std::set<std::string, std::less<>> reads_in_flight_;     // contacts with a receipt out
   struct Accepted {
     std::string wamid;
     std::string contact;
@@ -427,6 +563,11 @@ OutboxSender::OutboxSender(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 OutboxSender::~OutboxSender() { Stop(); }
 
 void OutboxSender::Wake() { impl_->Wake(); }
+
+void OutboxSender::MarkRead(std::vector<ReadMark> marks) {
+  if (marks.empty()) return;
+  impl_->PostReads(std::move(marks));
+}
 
 void OutboxSender::Stop() { impl_->Stop(); }
 

@@ -9,7 +9,7 @@
 //   out a second time: the API has no idempotency key, so delivery is at least once there.)
 // - A contact's messages go in order: the next is not sent before the previous was accepted or
 //   failed for good (the store hands out only each contact's oldest pending message). Read
-//   receipts are a lane of their own: a reply does not wait for the receipt queued before it.
+//   receipts (MarkRead) are not in the outbox, and a reply never waits for one.
 // - Retryable failures (graph_response.h: 429, 5xx, network, rate-limit and transient codes)
 //   are retried after exponential backoff with full jitter; other 4xx fail the entry with its
 //   code, without a retry.
@@ -94,6 +94,12 @@ class OutboxSender {
 
   // Looks at the outbox now (call after committing replies).
   void Wake();
+  // Marks these inbound messages read (Engine's EngineReport::read; call before Wake(), so a
+  // message is marked read before the replies to it go). In memory and best effort: a receipt
+  // is retried like a message (backoff on 429, 5xx and network errors, none on other 4xx)
+  // but not kept, so one waiting when the process stops is not sent; and only the latest
+  // message of a contact is marked, since marking it read marks the earlier ones read too.
+  void MarkRead(std::vector<ReadMark> marks);
   // Sends nothing new, waits for the requests in flight (bounded by the client's timeouts) and
   // records their results, then stops the thread. Idempotent.
   void Stop();

@@ -33,6 +33,9 @@ TEST_F(ArrivedTest, AContactsMessagesAreProcessedOldestFirstWhateverTheOrderThey
   ASSERT_TRUE(report) << report.error().message();
   EXPECT_TRUE(left.empty());
   EXPECT_EQ(report->handled, 3u);
+  ASSERT_EQ(report->read.size(), 3u);
+  EXPECT_EQ(report->read[0].message_id, greeting.id);
+  EXPECT_EQ(report->read[2].message_id, name.id);
   const Conversation c = Stored("4915100000001");
   EXPECT_EQ(c.fields.at("name").value, "Lena");
   EXPECT_EQ(c.consents.size(), 1u);
@@ -52,6 +55,7 @@ TEST_F(ArrivedTest, AMessageSeenBeforeIsHandedBackAndNotProcessedAgain) {
   Result<EngineReport> report = engine_->ProcessArrived({again}, left);
   ASSERT_TRUE(report) << report.error().message();
   EXPECT_EQ(report->handled, 0u);
+  EXPECT_TRUE(report->read.empty()) << "marked read when it was processed";
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].id, "wamid.1");
   EXPECT_EQ(Stored("4915100000001").revision, 1u);

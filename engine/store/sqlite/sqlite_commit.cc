@@ -151,11 +151,6 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
     if (Status s = EraseFlowData(conversation.contact, flow_id); !s.ok()) return s;
   }
   if (Status s = AppendToLedger(outcome.decisions); !s.ok()) return s;
-  // The contact's message is marked read before the replies to it go out, unless a person
-  // has the chat now: then it is theirs to read.
-  if (!outcome.message_id.empty() && conversation.phase != Phase::kHandoff) {
-    if (Status s = QueueReadReceipt(inbox_contact, outcome.message_id, now); !s.ok()) return s;
-  }
   if (Status s = QueueOutbound(outcome.outbound, now); !s.ok()) return s;
   // Handoff (sqlite_handoff.cc): the contact's ticket opens and closes with the conversation's
   // handoff in this same savepoint, and the customer's messages to a person join its transcript.

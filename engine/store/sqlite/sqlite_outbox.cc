@@ -112,17 +112,6 @@ Status SqliteStore::QueueOutbound(const std::vector<OutboundMessage>& outbound, 
   return Status::Ok();
 }
 
-// A redelivered message never gets here (MarkProcessed refuses it first); the unique index
-// makes a second receipt for one message a no-op all the same.
-Status SqliteStore::QueueReadReceipt(std::string_view contact, std::string_view message_id,
-                                     Timestamp now) {
-  return db_.Run(
-      "INSERT INTO outbox (contact, kind, receipt_for, queued, state, next_attempt) "
-      "VALUES (?1, 'read_receipt', ?2, ?3, 'pending', 0) "
-      "ON CONFLICT (receipt_for) WHERE kind = 'read_receipt' DO NOTHING",
-      contact, message_id, ToUnixMillis(now));
-}
-
 // ---- handing out
 
 Result<std::vector<OutboxEntry>> SqliteStore::PendingOutbox(std::size_t limit) {

@@ -348,6 +348,13 @@ CREATE INDEX early_statuses_received ON early_statuses (received);
 DROP INDEX outbox_pending_contact;
 CREATE INDEX outbox_pending_lane ON outbox (contact, kind, state, id) WHERE state = 'pending';
 )sql"},
+    {8, "read receipts leave the outbox", R"sql(
+-- A read receipt is sent from memory once its message's outcome is committed (best effort: a
+-- later receipt marks the earlier messages read too), so none is queued any more. Those still
+-- pending would never be sent: gone. Accepted ones stay as history until pruned.
+DELETE FROM outbox WHERE kind = 'read_receipt' AND state = 'pending';
+DROP INDEX outbox_receipt;
+)sql"},
 };
 
 int64_t NowMillis() {

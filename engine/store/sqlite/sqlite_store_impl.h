@@ -135,7 +135,6 @@ class SqliteStore final : public Store {
   Status UpdateFlowData(const Conversation& conversation, const EventOutcome::FlowData& stored);
   Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
   Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
-  Status QueueReadReceipt(std::string_view contact, std::string_view message_id, Timestamp now);
   Result<std::optional<OutboxEntry>> FindEntry(uint64_t outbox_id);
   Status CloseWindow(std::string_view contact, Timestamp at);
   Status InsertIncident(const PrivacyIncident& incident);

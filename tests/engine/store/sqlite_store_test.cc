@@ -182,6 +182,34 @@ INSERT INTO outbox (contact, kind, message, queued, state, next_attempt)
   }
 }
 
+// Migration 8: read receipts leave the outbox. A version-7 database's pending receipts go (they
+// would never be sent); accepted ones stay as history, and so does every message.
+TEST_F(SqliteStoreTest, MigrationEightDropsPendingReadReceiptsAndKeepsTheRest) {
+  {
+    Db raw = Raw();
+    ASSERT_TRUE(sqlite::MigrateTo(raw, 7).ok());
+    ASSERT_TRUE(raw.Exec(R"sql(
+INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
+  VALUES (1, 'A', 'read_receipt', 'wamid.in1', 5, 'accepted', 0);
+INSERT INTO outbox (id, contact, kind, message, queued, state, next_attempt)
+  VALUES (2, 'A', 'message', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 5, 'pending', 0);
+INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
+  VALUES (3, 'A', 'read_receipt', 'wamid.in2', 6, 'pending', 0);
+)sql").ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->LookupOutbox(1).value().kind, OutboxEntry::Kind::kReadReceipt);
+  EXPECT_EQ(store->LookupOutbox(3).error().code(), StatusCode::kNotFound);
+  std::vector<OutboxEntry> ready = store->ReadyOutbox(At(10), 10).value();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].message.body, "Hi");
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_receipt'").value(),
+            "0");
+  EXPECT_EQ(raw.QueryText("PRAGMA integrity_check").value(), "ok");
+}
+
 // ReadyOutbox asks, for each pending entry, whether an older one of the same contact and kind
 // is pending: the lane index (migration 7) answers that without reading the table.
 TEST_F(SqliteStoreTest, TheOlderEntryProbeUsesTheLaneIndex) {

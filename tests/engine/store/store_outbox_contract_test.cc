@@ -68,8 +68,7 @@ void QueueReplies(Store& store,
 std::vector<std::string> Bodies(const std::vector<OutboxEntry>& entries) {
   std::vector<std::string> bodies;
   for (const OutboxEntry& e : entries) {
-    bodies.push_back(e.kind == OutboxEntry::Kind::kReadReceipt ? "receipt:" + e.receipt_for
-                                                               : e.message.body);
+    bodies.push_back(e.message.body);
   }
   return bodies;
 }
@@ -125,35 +124,6 @@ TEST_P(StoreContractTest, ReadyOutboxNarrowsToNewEntriesOrToOneContact) {
   EXPECT_TRUE(store().ReadyOutbox(At(0), of_a).value().empty());
 }
 
-TEST_P(StoreContractTest, AReceiptAndAMessageOfOneContactAreReadyTogether) {
-  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in1", "A", 1)).value());
-  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in2", "A", 2)).value());
-  EventOutcome first = Outcome(NewConversation("A"), "wamid.in1");
-  first.outbound = {Text("A", "one"), Text("A", "two")};
-  CommitAll({first});
-  EventOutcome second = Outcome(Load("A"), "wamid.in2");
-  second.outbound = {Text("A", "three")};
-  CommitAll({second});
-  // Each lane in order: the first receipt and the first reply; A waits in both lanes.
-  std::set<std::string, std::less<>> waiting;
-  OutboxQuery query;
-  query.waiting = &waiting;
-  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), query).value();
-  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1", "one"}));
-  EXPECT_EQ(waiting, (std::set<std::string, std::less<>>{"A"}));
-  ASSERT_TRUE(store().MarkSent(ready[0].id, "").ok());
-  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()),
-            (std::vector<std::string>{"one", "receipt:wamid.in2"}));
-  ASSERT_TRUE(store().MarkSent(ready[1].id, "wamid.one").ok());
-  std::vector<OutboxEntry> later = store().ReadyOutbox(At(0), 10).value();
-  EXPECT_EQ(Bodies(later), (std::vector<std::string>{"two", "receipt:wamid.in2"}));
-  ASSERT_TRUE(store().MarkSent(later.at(0).id, "wamid.two").ok());
-  waiting.clear();
-  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()),
-            (std::vector<std::string>{"receipt:wamid.in2", "three"}));
-  EXPECT_TRUE(waiting.empty());
-}
-
 TEST_P(StoreContractTest, ARetryWaitsForItsTimeAndHoldsBackTheContactsLaterEntries) {
   QueueReplies(store(), {{"A", {"a1", "a2"}}, {"B", {"b1"}}});
   const uint64_t a1 = store().ReadyOutbox(At(0), 10).value().at(0).id;
@@ -204,40 +174,25 @@ TEST_P(StoreContractTest, APermanentFailureIsFinalErasesTheTextAndFreesTheNextEn
   EXPECT_EQ(store().MarkSent(a2, "").code(), StatusCode::kInvalidArgument);
 }
 
-TEST_P(StoreContractTest, CommitQueuesAReadReceiptBeforeTheRepliesExactlyOnce) {
+TEST_P(StoreContractTest, CommitQueuesTheRepliesOnceAndNoReadReceipt) {
   ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in1", "A", 1)).value());
   EventOutcome outcome = Outcome(NewConversation("A"), "wamid.in1");
   outcome.outbound = {Text("A", "hello")};
   CommitAll({outcome});
-
-  // The receipt is queued first, but the reply does not wait for it: two lanes.
+  // Read receipts go from the engine's report to the sender in memory (EngineReport::read).
   std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
-  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"receipt:wamid.in1", "hello"}));
-  EXPECT_EQ(ready[0].kind, OutboxEntry::Kind::kReadReceipt);
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"hello"}));
+  EXPECT_EQ(ready[0].kind, OutboxEntry::Kind::kMessage);
   EXPECT_EQ(ready[0].message.contact, "A");
-  // Receipts are not replies: PendingOutbox (what `chat` shows) leaves them out.
-  EXPECT_EQ(Bodies(store().PendingOutbox(10).value()), (std::vector<std::string>{"hello"}));
 
-  ASSERT_TRUE(store().MarkSent(ready[0].id, "").ok());  // mark-read returns no wamid
-  EXPECT_TRUE(store().MarkSent(ready[0].id, "").ok());
-  EXPECT_EQ(store().LookupOutbox(ready[0].id).value().state, OutboxState::kAccepted);
-  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()), (std::vector<std::string>{"hello"}));
-
-  // A redelivered message is refused by the commit, so it gets no second receipt.
+  // A redelivered message is refused by the commit, so its replies are not queued again.
   Conversation again = Load("A");
-  Result<std::vector<Status>> results = store().Commit({Outcome(again, "wamid.in1")});
+  EventOutcome redelivered = Outcome(again, "wamid.in1");
+  redelivered.outbound = {Text("A", "hello again")};
+  Result<std::vector<Status>> results = store().Commit({redelivered});
   ASSERT_TRUE(results);
   EXPECT_EQ((*results)[0].code(), StatusCode::kConflict);
   EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), 10).value()), (std::vector<std::string>{"hello"}));
-}
-
-TEST_P(StoreContractTest, AHandedOffMessageIsLeftUnreadForTheAgent) {
-  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.in1", "A", 1)).value());
-  Conversation conversation = NewConversation("A");
-  conversation.phase = Phase::kHandoff;
-  conversation.handoff = HandoffTicket{"sales", dsl::ast::Priority::kNormal, "", At(1)};
-  CommitAll({Outcome(conversation, "wamid.in1")});
-  EXPECT_TRUE(store().ReadyOutbox(At(0), 10).value().empty());
 }
 
 TEST_P(StoreContractTest, DeliveryStatusesOnlyMoveForward) {
