@@ -244,14 +244,17 @@ class OutboxSender::Impl {
   };
 
   // Sends the waiting receipts that may go now, oldest first; on a full look, also the
-  // retries that came due.
+  // retries that came due (read_retries_ holds them by time, so an outage with many contacts
+  // waiting costs a look only what came due).
   void SendReads(Timestamp now, bool full) {
     if (full) {
-      for (auto& [contact, pending] : reads_) {
-        if (!pending.queued && pending.not_before <= now && reads_in_flight_.count(contact) == 0) {
-          pending.queued = true;
-          read_queue_.push_back(contact);
-        }
+      while (!read_retries_.empty() && read_retries_.begin()->first <= now) {
+        const std::string contact = std::move(read_retries_.begin()->second);
+        read_retries_.erase(read_retries_.begin());
+        auto it = reads_.find(contact);  // gone or queued: sent or superseded meanwhile
+        if (it == reads_.end() || it->second.queued || reads_in_flight_.count(contact) != 0) continue;
+        it->second.queued = true;
+        read_queue_.push_back(contact);
       }
     }
     while (!read_queue_.empty() && InFlight() < options_.max_in_flight) {
@@ -306,6 +309,7 @@ class OutboxSender::Impl {
           again.not_before = clock_.Now() + BackoffDelay(again.attempts, options_.backoff_base,
                                                          options_.backoff_cap, options_.random());
           again.queued = false;
+          read_retries_.emplace(again.not_before, contact);
           reads_.emplace(contact, std::move(again));
         }
         break;
@@ -532,6 +536,7 @@ class OutboxSender::Impl {
   std::set<uint64_t> in_flight_;               // outbox ids with a request out
   std::map<std::string, PendingRead, std::less<>> reads_;  // by contact: the receipt waiting
   std::deque<std::string> read_queue_;                     // contacts whose receipt may go
+  std::multimap<Timestamp, std::string> read_retries_;     // contacts whose receipt backs off
   std::set<std::string, std::less<>> reads_in_flight_;     // contacts with a receipt out
   struct Accepted {
     std::string wamid;
