@@ -49,6 +49,10 @@ void SetLogSink(LogSink* sink) {
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 
 void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  Log(level, event, std::span<const LogField>(fields.begin(), fields.size()));
+}
+
+void Log(LogLevel level, std::string_view event, std::span<const LogField> fields) {
   if (static_cast<int>(level) < g_level.load()) return;
   nlohmann::ordered_json line;
   line["ts"] = NowUtc();

@@ -6,6 +6,7 @@
 // Thread-safe: lines from several threads never interleave.
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -42,6 +43,8 @@ void SetLogLevel(LogLevel level);
 
 // Writes {"ts":"2026-11-29T08:00:00.123Z","level":"info","event":EVENT,KEY:VALUE,...}.
 void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
+// The same for fields gathered at run time (some present only sometimes).
+void Log(LogLevel level, std::string_view event, std::span<const LogField> fields);
 
 // A contact as logs show it: the first 16 hex digits of HMAC-SHA256(key, contact). The key is a
 // deployment secret, so the tag links one contact's lines without revealing the number, and

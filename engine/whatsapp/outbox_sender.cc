@@ -178,7 +178,6 @@ class OutboxSender::Impl {
   Considered Consider(const OutboxEntry& entry, Timestamp now,
                       std::map<std::string, ServiceWindow, std::less<>>& windows) {
     const std::string& contact = entry.message.contact;
-    TokenBucket* contact_bucket = nullptr;
     auto window = windows.find(contact);
     if (window == windows.end()) {
       Result<ServiceWindow> read = store_.ServiceWindowOf(contact);
@@ -195,8 +194,8 @@ class OutboxSender::Impl {
       Fail(entry, SendError{0, kOutsideWindow}, now);
       return Considered::kDealtWith;
     }
-    contact_bucket = &ContactBucket(contact, now);
-    if (!contact_bucket->Available(now)) return Considered::kLeft;
+    TokenBucket& contact_bucket = ContactBucket(contact, now);
+    if (!contact_bucket.Available(now)) return Considered::kLeft;
     TokenBucket& number_bucket = NumberBucket(number, now);
     if (!number_bucket.Available(now)) {
       // Others may still send from another number.
@@ -204,7 +203,7 @@ class OutboxSender::Impl {
       return more_numbers ? Considered::kLeft : Considered::kNumberExhausted;
     }
     number_bucket.Take();
-    contact_bucket->Take();
+    contact_bucket.Take();
     Send(entry, number);
     return Considered::kDealtWith;
   }
@@ -296,12 +295,8 @@ class OutboxSender::Impl {
         Count([](OutboxSenderCounters& c) { ++c.receipts; });
         break;
       case SendOutcome::kRetryable:
-        Count([&](OutboxSenderCounters& c) {
-          ++c.retried;
-          if (!reply.answered) ++c.network_errors;
-          ++c.errors_by_code[verdict.error_code];
-        });
-        LogReadFailure(contact, verdict, sent.attempts + 1);
+        CountRetry(verdict, reply);
+        LogFailure("whatsapp_read_receipt_failed", contact, verdict, sent.attempts + 1);
         // Again after its backoff, unless a newer message of the contact is waiting anyway.
         if (reads_.count(contact) == 0) {
           PendingRead again = sent;
@@ -319,7 +314,7 @@ class OutboxSender::Impl {
           ++c.failed;
           ++c.errors_by_code[verdict.error_code];
         });
-        LogReadFailure(contact, verdict, sent.attempts + 1);
+        LogFailure("whatsapp_read_receipt_failed", contact, verdict, sent.attempts + 1);
         break;
     }
     // A newer message of the contact that waited for this one may go now.
@@ -334,17 +329,6 @@ class OutboxSender::Impl {
     PollSoon();
   }
 
-  void LogReadFailure(const std::string& contact, const SendVerdict& verdict, uint32_t attempts) {
-    const std::string tag = tagger_ ? tagger_->Tag(contact) : std::string();
-    Log(verdict.outcome == SendOutcome::kRetryable ? LogLevel::kInfo : LogLevel::kWarning,
-        "whatsapp_read_receipt_failed",
-        {{"outcome", SendOutcomeName(verdict.outcome)},
-         {"http_status", verdict.http_status},
-         {"code", verdict.error_code},
-         {"error", verdict.error},
-         {"attempts", attempts},
-         {"contact", tag}});
-  }
 
   // `key`'s bucket in `buckets`, a new (full) one the first time.
   static TokenBucket& BucketOf(std::map<std::string, TokenBucket, std::less<>>& buckets,
@@ -410,12 +394,9 @@ class OutboxSender::Impl {
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
                                             options_.backoff_cap, options_.random());
-        Count([&](OutboxSenderCounters& c) {
-          ++c.retried;
-          if (!reply.answered) ++c.network_errors;
-          ++c.errors_by_code[verdict.error_code];
-        });
-        LogFailure(entry, verdict);
+        CountRetry(verdict, reply);
+        LogFailure("whatsapp_send_failed", entry.message.contact, verdict, entry.attempts + 1,
+                   entry.id);
         if (Status s = store_.MarkRetry(entry.id, now + delay, error); !s.ok()) {
           // The entry stays pending as it was: it is simply tried again.
           Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
@@ -428,7 +409,8 @@ class OutboxSender::Impl {
           ++(verdict.outcome == SendOutcome::kPermanent ? c.failed : c.window_closed);
           ++c.errors_by_code[verdict.error_code];
         });
-        LogFailure(entry, verdict);
+        LogFailure("whatsapp_send_failed", entry.message.contact, verdict, entry.attempts + 1,
+                   entry.id);
         Fail(entry, error, now);  // for 131047 the store closes the window too
         break;
     }
@@ -497,17 +479,30 @@ class OutboxSender::Impl {
     work_.reset();
   }
 
-  void LogFailure(const OutboxEntry& entry, const SendVerdict& verdict) {
-    const std::string tag = tagger_ ? tagger_->Tag(entry.message.contact) : std::string();
-    Log(verdict.outcome == SendOutcome::kRetryable ? LogLevel::kInfo : LogLevel::kWarning,
-        "whatsapp_send_failed",
-        {{"outbox_id", entry.id},
-         {"outcome", SendOutcomeName(verdict.outcome)},
-         {"http_status", verdict.http_status},
-         {"code", verdict.error_code},
-         {"error", verdict.error},
-         {"attempts", entry.attempts + 1},
-         {"contact", tag}});
+  // A failed request of a reply (with its outbox id) or a read receipt (without): the contact
+  // only as its keyed tag.
+  void LogFailure(const char* event, const std::string& contact, const SendVerdict& verdict,
+                  uint32_t attempts, std::optional<uint64_t> outbox_id = std::nullopt) {
+    const std::string tag = tagger_ ? tagger_->Tag(contact) : std::string();
+    std::vector<LogField> fields;
+    if (outbox_id) fields.emplace_back("outbox_id", *outbox_id);
+    fields.insert(fields.end(), {{"outcome", SendOutcomeName(verdict.outcome)},
+                                 {"http_status", verdict.http_status},
+                                 {"code", verdict.error_code},
+                                 {"error", verdict.error},
+                                 {"attempts", attempts},
+                                 {"contact", tag}});
+    Log(verdict.outcome == SendOutcome::kRetryable ? LogLevel::kInfo : LogLevel::kWarning, event,
+        fields);
+  }
+
+  // A retryable failure, of a reply or a receipt.
+  void CountRetry(const SendVerdict& verdict, const GraphReply& reply) {
+    Count([&](OutboxSenderCounters& c) {
+      ++c.retried;
+      if (!reply.answered) ++c.network_errors;
+      ++c.errors_by_code[verdict.error_code];
+    });
   }
 
   // Counted before the store records the outcome, so whoever sees the outcome in the store
