@@ -198,6 +198,15 @@ class App final : public ServeApp {
     // Many contacts' replies in flight at once (each contact's in order): a send waits on the
     // network, not on the sender.
     options.max_in_flight = 64;
+    // A status that came before its send was recorded is applied with the record: the console
+    // hears of the reply then (RecordStatuses could not tell it).
+    options.on_recorded = [this](const std::string& contact) {
+      handoff::HandoffEvent event;
+      event.kind = handoff::HandoffEvent::Kind::kDeliveryStatus;
+      event.contact = contact;
+      event.state = OutboxStateName(OutboxState::kAccepted);
+      events_.Publish(event);
+    };
     client.max_connections = 64;
     Result<std::unique_ptr<whatsapp::OutboxSender>> sender =
         whatsapp::OutboxSender::Start(*store_, clock_, client, options);

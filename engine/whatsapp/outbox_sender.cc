@@ -443,6 +443,7 @@ class OutboxSender::Impl {
       if (s.ok() || s.code() == StatusCode::kConflict || s.code() == StatusCode::kNotFound) {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
         auto it = unrecorded_.find(accepted[i].first);
+        if (s.ok() && options_.on_recorded) options_.on_recorded(it->second.contact);
         LaneMoved(it->second.contact);
         unrecorded_.erase(it);
       } else {

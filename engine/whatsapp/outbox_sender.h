@@ -65,6 +65,10 @@ struct OutboxSenderOptions {
   std::function<double()> random;
   // Keys the contact tags in logs (base/log.h); "" logs no contact at all.
   std::string contact_tag_key;
+  // Called on the sender's thread with the contact of each reply once it is recorded as sent
+  // (a delivery status that arrived before the record is applied with it, so whoever shows
+  // states learns of it here). May be empty.
+  std::function<void(const std::string& contact)> on_recorded;
 };
 
 // What the sender did since it started, for /metrics. Counts attempts, so a message retried

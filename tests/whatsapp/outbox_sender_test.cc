@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -212,6 +213,23 @@ TEST_F(OutboxSenderTest, SendsRepliesInOrderWithReceiptsAndMarksEachSent) {
   EXPECT_EQ(counters.accepted, 5u);
   EXPECT_EQ(counters.receipts, 2u);
   EXPECT_EQ(counters.retried, 0u);
+}
+
+// Whoever shows delivery states hears of each reply once it is recorded (a status that came
+// before the record is applied with it), and not of read receipts.
+TEST_F(OutboxSenderTest, EachRecordedReplyIsReportedWithItsContact) {
+  std::mutex mu;
+  std::vector<std::string> recorded;
+  OutboxSenderOptions options = FastOptions();
+  options.on_recorded = [&](const std::string& contact) {
+    std::lock_guard lock(mu);
+    recorded.push_back(contact);
+  };
+  StartSender(options);
+  Converse("4915100", {"a1", "a2"});
+  ASSERT_TRUE(WaitFor([&] { return Done(1); }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(recorded, (std::vector<std::string>{"4915100", "4915100"}));
 }
 
 // Marking a message read marks the contact's earlier ones read too: of the messages waiting
