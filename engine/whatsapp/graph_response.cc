@@ -83,12 +83,14 @@ SendVerdict Classify(const GraphReply& reply, bool read_receipt) {
     return verdict;
   }
   verdict.http_status = reply.http_status;
+  const bool ok = reply.http_status >= 200 && reply.http_status < 300;
+  // An accepted read receipt's body ({"success":true}) says nothing more: it is not parsed.
+  if (ok && read_receipt) {
+    verdict.outcome = SendOutcome::kAccepted;
+    return verdict;
+  }
   const Json body = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
-  if (reply.http_status >= 200 && reply.http_status < 300) {
-    if (read_receipt) {
-      verdict.outcome = SendOutcome::kAccepted;
-      return verdict;
-    }
+  if (ok) {
     verdict.whatsapp_id = AcceptedId(body);
     if (!verdict.whatsapp_id.empty()) {
       verdict.outcome = SendOutcome::kAccepted;

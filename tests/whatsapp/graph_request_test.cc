@@ -129,6 +129,24 @@ TEST(GraphRequest, ATemplateWithoutParametersHasNoComponentsAndNeedsNoBody) {
   EXPECT_FALSE(body.contains("text"));
 }
 
+// Texts come from flows, field values and agents: quotes, backslashes, line breaks, control
+// characters and broken UTF-8 must still make one valid body that says what they said.
+TEST(GraphRequest, AnyTextMakesAValidBody) {
+  const std::string tricky = "say \"hi\" \\ to\nLena\t\x01 \xC3\xA4 and \xFF";
+  OutboundMessage m{"4915112345678", OutboundMessage::Kind::kButtons, tricky,
+                    {{"id\"1", "Yes \"sure\""}, {"id\\2", "Ne\nin"}}, ""};
+  const Json body = Body(m);
+  ASSERT_TRUE(body.is_object());
+  // The invalid byte is replaced (U+FFFD), everything else is kept as it was.
+  EXPECT_EQ(body["interactive"]["body"]["text"],
+            "say \"hi\" \\ to\nLena\t\x01 \xC3\xA4 and \xEF\xBF\xBD");
+  EXPECT_EQ(body["interactive"]["action"]["buttons"][0]["reply"]["id"], "id\"1");
+  EXPECT_EQ(body["interactive"]["action"]["buttons"][0]["reply"]["title"], "Yes \"sure\"");
+  EXPECT_EQ(body["interactive"]["action"]["buttons"][1]["reply"]["id"], "id\\2");
+  EXPECT_EQ(body["interactive"]["action"]["buttons"][1]["reply"]["title"], "Ne\nin");
+  EXPECT_EQ(Json::parse(ReadReceiptBody("wamid.\"x\"")).at("message_id"), "wamid.\"x\"");
+}
+
 TEST(GraphRequest, MessagesTheApiCouldNeverAcceptAreRefusedBeforeSending) {
   OutboundMessage unnamed{"49151", OutboundMessage::Kind::kTemplate, "Hi", {}, ""};
   unnamed.template_language = "en";
