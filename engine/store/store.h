@@ -31,6 +31,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/base/clock.h"
@@ -347,6 +348,19 @@ class Store {
   virtual Result<bool> RecordDelivery(const DeliveryReport& report, Durability durability) = 0;
   // The contact's 24-hour window, from the inbox (its latest message) and recorded failures.
   virtual Result<ServiceWindow> ServiceWindowOf(std::string_view contact) = 0;
+  // The windows of `contacts`, in their order, read together: one read for a batch of replies
+  // (SQLite: one read transaction, not one per contact). By default, one ServiceWindowOf each.
+  virtual Result<std::vector<ServiceWindow>> ServiceWindowsOf(
+      const std::vector<std::string>& contacts) {
+    std::vector<ServiceWindow> windows;
+    windows.reserve(contacts.size());
+    for (const std::string& contact : contacts) {
+      Result<ServiceWindow> window = ServiceWindowOf(contact);
+      if (!window) return window.error();
+      windows.push_back(std::move(*window));
+    }
+    return windows;
+  }
   virtual Result<OutboxBacklog> Backlog() = 0;
 
   // ---- retention

@@ -159,6 +159,7 @@ class OutboxSender::Impl {
       if (!query.contact.empty()) moved_on_.insert(query.contact);
       return scanned;
     }
+    ReadWindows(*ready, windows);
     bool number_exhausted = false;
     for (const OutboxEntry& entry : *ready) {
       scanned.last_read = entry.id;
@@ -170,6 +171,28 @@ class OutboxSender::Impl {
       if (!query.contact.empty()) moved_on_.insert(query.contact);
     }
     return scanned;
+  }
+
+  // The windows of the contacts of `entries` not in `windows` yet, in one read. Should it
+  // fail, Consider reads each on its own (and leaves an entry whose window it cannot read).
+  void ReadWindows(const std::vector<OutboxEntry>& entries,
+                   std::map<std::string, ServiceWindow, std::less<>>& windows) {
+    std::vector<std::string> contacts;
+    for (const OutboxEntry& entry : entries) {
+      const std::string& contact = entry.message.contact;
+      if (windows.count(contact) != 0) continue;
+      if (std::find(contacts.begin(), contacts.end(), contact) != contacts.end()) continue;
+      contacts.push_back(contact);
+    }
+    if (contacts.empty()) return;
+    Result<std::vector<ServiceWindow>> read = store_.ServiceWindowsOf(contacts);
+    if (!read) {
+      Log(LogLevel::kWarning, "outbox_read_failed", {{"error", read.error().ToString()}});
+      return;
+    }
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+      windows.emplace(std::move(contacts[i]), std::move((*read)[i]));
+    }
   }
 
   enum class Considered { kDealtWith, kLeft, kNumberExhausted };

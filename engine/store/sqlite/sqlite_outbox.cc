@@ -404,6 +404,30 @@ Status SqliteStore::CloseWindow(std::string_view contact, Timestamp at) {
 
 Result<ServiceWindow> SqliteStore::ServiceWindowOf(std::string_view contact) {
   std::lock_guard lock(mu_);
+  return ReadWindow(contact);
+}
+
+Result<std::vector<ServiceWindow>> SqliteStore::ServiceWindowsOf(
+    const std::vector<std::string>& contacts) {
+  std::lock_guard lock(mu_);
+  // One read transaction for all: each statement outside one is a transaction of its own, and
+  // beginning and ending a read on a WAL database (its shared-memory locks) cost more than the
+  // lookup itself.
+  Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kDeferred);
+  if (!tx) return tx.error();
+  std::vector<ServiceWindow> windows;
+  windows.reserve(contacts.size());
+  for (const std::string& contact : contacts) {
+    Result<ServiceWindow> window = ReadWindow(contact);
+    if (!window) return window.error();
+    windows.push_back(std::move(*window));
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return windows;
+}
+
+// REQUIRES: mu_ is held.
+Result<ServiceWindow> SqliteStore::ReadWindow(std::string_view contact) {
   // The latest message by the time WhatsApp stamped, and the number it went to.
   Result<Statement> row = db_.Query(
       "SELECT i.sent, i.business_number, (SELECT closed_at FROM closed_windows WHERE contact = ?1) "

@@ -73,6 +73,8 @@ class SqliteStore final : public Store {
   using Store::RecordDelivery;
   Result<bool> RecordDelivery(const DeliveryReport& report, Durability durability) override;
   Result<ServiceWindow> ServiceWindowOf(std::string_view contact) override;
+  Result<std::vector<ServiceWindow>> ServiceWindowsOf(
+      const std::vector<std::string>& contacts) override;
   Result<OutboxBacklog> Backlog() override;
   Result<std::size_t> EraseExpiredFields(Timestamp now) override;
   Result<std::size_t> PruneHistory(Timestamp now, const HistoryRetention& keep) override;
@@ -136,6 +138,7 @@ class SqliteStore final : public Store {
   Status AppendToLedger(const std::vector<ConsentDecision>& decisions);
   Status QueueOutbound(const std::vector<OutboundMessage>& outbound, Timestamp now);
   Result<std::optional<OutboxEntry>> FindEntry(uint64_t outbox_id);
+  Result<ServiceWindow> ReadWindow(std::string_view contact);
   Status CloseWindow(std::string_view contact, Timestamp at);
   Status InsertIncident(const PrivacyIncident& incident);
   // sqlite_handoff.cc: an outcome's HandoffUpdate (close, open, transcript), inside its savepoint.

@@ -323,6 +323,35 @@ TEST_P(StoreContractTest, AnOutsideWindowFailureClosesTheWindowUntilTheContactWr
   EXPECT_FALSE(store().ServiceWindowOf("B").value().OpenAt(At(21)));
 }
 
+// The sender reads the windows of a batch of replies at once: the same windows, in the order
+// asked, a contact that never wrote included.
+TEST_P(StoreContractTest, WindowsReadTogetherAreTheWindowsReadOneByOne) {
+  InboundMessage a = TextMessage("wamid.a", "A", 10);
+  a.business_number = "111";
+  ASSERT_TRUE(store().Enqueue(a).value());
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.b", "B", 20)).value());
+  QueueReplies(store(), {{"B", {"b1"}}});
+  const std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(ready.size(), 1u);
+  ASSERT_TRUE(store().MarkFailed(ready[0].id, SendError{131047, "Re-engagement message"}, At(30)).ok());
+
+  const std::vector<std::string> contacts = {"B", "nobody", "A"};
+  const std::vector<ServiceWindow> windows = store().ServiceWindowsOf(contacts).value();
+  ASSERT_EQ(windows.size(), 3u);
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    const ServiceWindow one = store().ServiceWindowOf(contacts[i]).value();
+    EXPECT_EQ(windows[i].last_inbound, one.last_inbound) << contacts[i];
+    EXPECT_EQ(windows[i].closed_at, one.closed_at) << contacts[i];
+    EXPECT_EQ(windows[i].business_number, one.business_number) << contacts[i];
+  }
+  EXPECT_EQ(windows[0].last_inbound, At(20));
+  EXPECT_EQ(windows[0].closed_at, At(30));
+  EXPECT_EQ(windows[1].last_inbound, std::nullopt);
+  EXPECT_EQ(windows[2].business_number, "111");
+  EXPECT_TRUE(windows[2].OpenAt(At(11)));
+  EXPECT_TRUE(store().ServiceWindowsOf({}).value().empty());
+}
+
 TEST_P(StoreContractTest, BacklogCountsThePendingEntriesAndTheOldest) {
   OutboxBacklog empty = store().Backlog().value();
   EXPECT_EQ(empty.pending, 0u);
