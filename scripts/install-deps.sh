@@ -15,6 +15,8 @@ packages=(
   # the WhatsApp channel: HTTP server and client (Boost.Beast 1.81), configuration (toml++),
   # agent passwords (libsodium), /metrics (prometheus-cpp core)
   libboost1.81-dev libtomlplusplus-dev libsodium-dev prometheus-cpp-dev
+  # the server's allocator (tcmalloc, from gperftools)
+  libgoogle-perftools-dev
   # tests, benchmarks, the fuzz target (clang + libFuzzer runtime), graph rendering
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev graphviz
   # click-to-chat links: QR codes (libqrencode), PNG files (libpng); the tests decode them with

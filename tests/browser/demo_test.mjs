@@ -10,10 +10,14 @@
 // deadline for a loaded machine), never a fixed sleep. Exit status 0 when every step passed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const [binary, outDir] = process.argv.slice(2);
+// The checkout: the demo serves its flows/ (found from the working directory when the binary
+// was built outside the checkout).
+const CHECKOUT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CF_CHROMIUM || '/usr/bin/chromium';
 const WAIT = 45_000;  // per condition; the machine may be busy compiling
 const PHONE = '4915100000042';
@@ -36,7 +40,8 @@ mkdirSync(outDir, { recursive: true });
 // ---- the server
 
 function startServer() {
-  const server = spawn(binary, ['serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(binary, ['serve', '--demo', '--port', '0'],
+                       { cwd: CHECKOUT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   server.stderr.on('data', (d) => { err += d; });
