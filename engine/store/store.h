@@ -194,7 +194,9 @@ inline bool IsOutsideWindowError(int code) { return code == 131047 || code == 47
 // API said the window is closed (until they write again).
 struct ServiceWindow {
   static constexpr Duration kLength = std::chrono::hours(24);
-  std::optional<Timestamp> last_inbound;  // the contact's latest message in the inbox
+  // The contact's latest message: of those their conversation consumed, or still waiting in
+  // the inbox. (A message no flow took leaves nothing behind, so it opens no window.)
+  std::optional<Timestamp> last_inbound;
   std::optional<Timestamp> closed_at;     // the latest outside-window failure recorded
   // The business number (phone number id) the latest message went to; "" when unknown. The
   // window belongs to that number, so replies go out from it.
@@ -346,7 +348,8 @@ class Store {
     return RecordDelivery(report, Durability::kNow);
   }
   virtual Result<bool> RecordDelivery(const DeliveryReport& report, Durability durability) = 0;
-  // The contact's 24-hour window, from the inbox (its latest message) and recorded failures.
+  // The contact's 24-hour window: their latest message (ServiceWindow::last_inbound) and the
+  // recorded outside-window failures. It follows the conversation when the number changes.
   virtual Result<ServiceWindow> ServiceWindowOf(std::string_view contact) = 0;
   // The windows of `contacts`, in their order, read together: one read for a batch of replies
   // (SQLite: one read transaction, not one per contact). By default, one ServiceWindowOf each.

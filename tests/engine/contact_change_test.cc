@@ -26,6 +26,11 @@ TEST_F(ContactChangeTest, TheConversationFieldsAndConsentsFollowTheNewNumber) {
   ASSERT_TRUE(moved->has_value());
   EXPECT_EQ((*moved)->fields.at("name").value, "Lena");
   EXPECT_EQ((*moved)->consents.size(), 1u);
+  // So does the 24-hour window: the replies to the new number are not refused as outside it.
+  Result<ServiceWindow> window = store_->ServiceWindowOf("4915100000002");
+  ASSERT_TRUE(window) << window.error().message();
+  EXPECT_TRUE(window->last_inbound.has_value());
+  EXPECT_EQ(store_->ServiceWindowOf("4915100000001").value().last_inbound, std::nullopt);
   // The conversation goes on where it was: the next answer is the email.
   Send("4915100000002", "lena@example.com");
   Result<std::optional<Conversation>> after = store_->LoadConversation("4915100000002");

@@ -286,20 +286,9 @@ Result<TranscriptEntry> SqliteStore::QueueAgentReply(uint64_t ticket_id,
   // The contact's 24-hour window, as ServiceWindowOf() reads it, inside this transaction. A
   // template is what reaches a contact outside it.
   const bool is_template = message.kind == OutboundMessage::Kind::kTemplate;
-  Result<Statement> window_row = db_.Query(
-      "SELECT (SELECT MAX(sent) FROM inbox WHERE contact = ?1), "
-      "(SELECT closed_at FROM closed_windows WHERE contact = ?1)",
-      t.contact);
-  if (!window_row) return window_row.error();
-  Result<bool> found = window_row->Step();
-  if (!found) return found.error();
-  ServiceWindow window;
-  if (*found && !window_row->ColumnIsNull(0))
-    window.last_inbound = FromUnixMillis(window_row->ColumnInt64(0));
-  if (*found && !window_row->ColumnIsNull(1))
-    window.closed_at = FromUnixMillis(window_row->ColumnInt64(1));
-  window_row->Reset();
-  if (!is_template && !window.OpenAt(entry.time)) {
+  Result<ServiceWindow> window = ReadWindow(t.contact);
+  if (!window) return window.error();
+  if (!is_template && !window->OpenAt(entry.time)) {
     return Status::FailedPrecondition(
         "the contact's 24-hour window has passed; only a template can reach them");
   }

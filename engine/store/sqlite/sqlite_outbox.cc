@@ -428,21 +428,30 @@ Result<std::vector<ServiceWindow>> SqliteStore::ServiceWindowsOf(
 
 // REQUIRES: mu_ is held.
 Result<ServiceWindow> SqliteStore::ReadWindow(std::string_view contact) {
-  // The latest message by the time WhatsApp stamped, and the number it went to.
+  // The latest message by the time WhatsApp stamped, and the number it went to: of those
+  // processed, the one the conversation keeps; of those waiting in the inbox, the latest.
   Result<Statement> row = db_.Query(
-      "SELECT i.sent, i.business_number, (SELECT closed_at FROM closed_windows WHERE contact = ?1) "
-      "FROM (SELECT 1) LEFT JOIN (SELECT sent, business_number FROM inbox WHERE contact = ?1 "
-      "ORDER BY sent DESC, seq DESC LIMIT 1) AS i",
+      "SELECT c.last_inbound, c.last_inbound_number, p.sent, p.business_number, "
+      "(SELECT closed_at FROM closed_windows WHERE contact = ?1) FROM (SELECT 1) "
+      "LEFT JOIN (SELECT last_inbound, last_inbound_number FROM conversations "
+      "WHERE contact = ?1) AS c "
+      "LEFT JOIN (SELECT sent, business_number FROM inbox WHERE contact = ?1 AND processed = 0 "
+      "ORDER BY sent DESC, seq DESC LIMIT 1) AS p",
       contact);
   if (!row) return row.error();
   Result<bool> found = row->Step();
   if (!found) return found.error();
   ServiceWindow window;
-  if (*found && !row->ColumnIsNull(0)) {
-    window.last_inbound = FromUnixMillis(row->ColumnInt64(0));
-    window.business_number = row->ColumnText(1);
+  if (*found) {
+    for (int column : {0, 2}) {  // processed, then waiting: on a tie, the later arrival
+      if (row->ColumnIsNull(column)) continue;
+      const Timestamp sent = FromUnixMillis(row->ColumnInt64(column));
+      if (window.last_inbound && sent < *window.last_inbound) continue;
+      window.last_inbound = sent;
+      window.business_number = row->ColumnIsNull(column + 1) ? "" : row->ColumnText(column + 1);
+    }
+    if (!row->ColumnIsNull(4)) window.closed_at = FromUnixMillis(row->ColumnInt64(4));
   }
-  if (*found && !row->ColumnIsNull(2)) window.closed_at = FromUnixMillis(row->ColumnInt64(2));
   row->Reset();
   return window;
 }

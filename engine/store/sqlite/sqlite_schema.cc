@@ -355,6 +355,23 @@ CREATE INDEX outbox_pending_lane ON outbox (contact, kind, state, id) WHERE stat
 DELETE FROM outbox WHERE kind = 'read_receipt' AND state = 'pending';
 DROP INDEX outbox_receipt;
 )sql"},
+    {9, "the 24-hour window is kept with the conversation", R"sql(
+-- ServiceWindowOf read a contact's latest message through an index of the whole inbox by
+-- contact: one more page written for nearly every message, since no two contacts share one.
+-- The latest processed message's time and business number now live in the conversation's row,
+-- which each message rewrites anyway; messages still waiting are found through an index of
+-- only those (which a number change also needs, to move them).
+ALTER TABLE conversations ADD COLUMN last_inbound INTEGER;
+ALTER TABLE conversations ADD COLUMN last_inbound_number TEXT;
+UPDATE conversations SET
+  last_inbound = (SELECT sent FROM inbox WHERE inbox.contact = conversations.contact AND
+                  processed = 1 ORDER BY sent DESC, seq DESC LIMIT 1),
+  last_inbound_number = (SELECT business_number FROM inbox WHERE
+                         inbox.contact = conversations.contact AND processed = 1
+                         ORDER BY sent DESC, seq DESC LIMIT 1);
+DROP INDEX inbox_contact_sent;
+CREATE INDEX inbox_pending_contact ON inbox (contact, sent) WHERE processed = 0;
+)sql"},
 };
 
 int64_t NowMillis() {

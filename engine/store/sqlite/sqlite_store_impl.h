@@ -119,6 +119,13 @@ class SqliteStore final : public Store {
     std::set<std::string, std::less<>> message_ids;  // handed out and not yet committed
   };
 
+  // When, and to which business number, the message an outcome consumed was sent: its
+  // conversation keeps the latest as the contact's 24-hour window (migration 9).
+  struct InboundSeen {
+    int64_t sent_ms = 0;
+    std::string business_number;
+  };
+
   // Each of these REQUIRES mu_ held (and, for writes, a transaction open).
   Status LoadFlowDataLocked(std::string_view contact, std::string_view flow_id,
                             Conversation& conversation);
@@ -129,10 +136,11 @@ class SqliteStore final : public Store {
   Status CommitOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact);
   Status ApplyOutcome(const EventOutcome& outcome, Timestamp now, std::string& inbox_contact,
                       std::vector<PrivacyIncident>& refused);
-  Status MarkProcessed(std::string_view message_id, std::string& contact);
+  Status MarkProcessed(std::string_view message_id, std::string& contact,
+                       InboundSeen* seen = nullptr);
   Status RecordArrived(const EventOutcome& outcome, std::string& contact);
   Status CheckRevision(const Conversation& conversation);
-  Status SaveConversation(const Conversation& conversation);
+  Status SaveConversation(const Conversation& conversation, const InboundSeen* seen);
   Status ReplaceFlowData(const Conversation& conversation);
   Status UpdateFlowData(const Conversation& conversation, const EventOutcome::FlowData& stored);
   Status AppendToLedger(const std::vector<ConsentDecision>& decisions);

@@ -210,6 +210,50 @@ INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
   EXPECT_EQ(raw.QueryText("PRAGMA integrity_check").value(), "ok");
 }
 
+// Migration 9: the window moves into the conversation. A version-8 database's conversations
+// take their contact's latest processed message (by the time WhatsApp stamped); a waiting
+// message still counts through the inbox; the inbox's index by contact goes.
+TEST_F(SqliteStoreTest, MigrationNineKeepsEveryContactsWindow) {
+  {
+    Db raw = Raw();
+    ASSERT_TRUE(sqlite::MigrateTo(raw, 8).ok());
+    ASSERT_TRUE(raw.Exec(R"sql(
+INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, invalid_answers,
+                           timer, timer_due, revision)
+  VALUES ('A', 'f', 1, 'waiting', 0, 0, 0, 'none', 0, 1),
+         ('B', 'f', 1, 'waiting', 0, 0, 0, 'none', 0, 1);
+)sql").ok());
+    // (At(0) is 1,767,225,600 s after the epoch; the inbox keeps milliseconds.)
+    ASSERT_TRUE(raw.Exec(R"sql(
+INSERT INTO inbox (message_id, contact, sent, payload, business_number, processed) VALUES
+  ('m1', 'A', 1767225620000, NULL, '222', 1),
+  ('m2', 'A', 1767225610000, NULL, '111', 1),
+  ('m3', 'B', 1767225605000, NULL, '111', 1),
+  ('m4', 'B', 1767225630000, '{}', '333', 0),
+  ('m5', 'C', 1767225640000, NULL, '111', 1);
+)sql").ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store);
+  const ServiceWindow a = store->ServiceWindowOf("A").value();
+  EXPECT_EQ(a.last_inbound, At(20));
+  EXPECT_EQ(a.business_number, "222");
+  const ServiceWindow b = store->ServiceWindowOf("B").value();  // the waiting message is later
+  EXPECT_EQ(b.last_inbound, At(30));
+  EXPECT_EQ(b.business_number, "333");
+  // C's message was processed without a conversation: nothing about C is kept, no window.
+  EXPECT_EQ(store->ServiceWindowOf("C").value().last_inbound, std::nullopt);
+  Db raw = Raw();
+  EXPECT_EQ(raw.QueryText("SELECT last_inbound || ' ' || last_inbound_number FROM conversations "
+                          "WHERE contact = 'B'")
+                .value(),
+            "1767225605000 111");
+  EXPECT_EQ(raw.QueryText("SELECT count(*) FROM sqlite_master WHERE name = 'inbox_contact_sent'")
+                .value(),
+            "0");
+  EXPECT_EQ(raw.QueryText("PRAGMA integrity_check").value(), "ok");
+}
+
 // ReadyOutbox asks, for each pending entry, whether an older one of the same contact and kind
 // is pending: the lane index (migration 7) answers that without reading the table.
 TEST_F(SqliteStoreTest, TheOlderEntryProbeUsesTheLaneIndex) {
