@@ -46,7 +46,8 @@ class OutboxSender::Impl {
         clock_(clock),
         options_(std::move(options)),
         work_(asio::make_work_guard(io_)),
-        poll_timer_(io_) {
+        poll_timer_(io_),
+        record_timer_(io_) {
     if (!options_.random) {
       options_.random = [engine = std::mt19937_64(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
@@ -80,6 +81,7 @@ class OutboxSender::Impl {
     asio::post(io_, [this] {
       stopping_ = true;
       poll_timer_.cancel();
+      record_timer_.cancel();
       MaybeFinish();
     });
     thread_.join();
@@ -108,7 +110,7 @@ class OutboxSender::Impl {
     if (steady >= next_full_look_) look = Look::kFull;
     if (look == Look::kFull) next_full_look_ = steady + options_.poll_interval;
     if (look == Look::kFull) waiting_.clear();  // the full look finds every one again
-    RecordUnrecorded();
+    if (steady >= record_due_) RecordUnrecorded();
     const Timestamp now = clock_.Now();
     SendReads(now, look == Look::kFull);
     std::set<std::string, std::less<>> moved;
@@ -132,7 +134,19 @@ class OutboxSender::Impl {
       query.contact = contact;
       Scan(query, now, windows);
     }
+    // A contact's next entry found waiting behind one accepted but not recorded yet: it goes
+    // once that is recorded, so that is now (and the next Poll looks at the contact again).
+    if (AnyUnrecordedOfWaiting()) {
+      RecordUnrecorded();
+      if (!moved_on_.empty()) PollSoon();
+    }
     SchedulePoll();
+  }
+
+  bool AnyUnrecordedOfWaiting() const {
+    if (waiting_.empty()) return false;
+    return std::any_of(unrecorded_.begin(), unrecorded_.end(),
+                       [&](const auto& entry) { return waiting_.count(entry.second.contact) != 0; });
   }
 
   struct Scanned {
@@ -411,8 +425,10 @@ class OutboxSender::Impl {
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
         Count([](OutboxSenderCounters& c) { ++c.accepted; });
-        // Recorded by the next Poll, with others.
+        // Recorded with others, by the first Poll after record_interval (RecordLater).
+        if (unrecorded_.empty()) RecordLater();
         unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
+        if (waiting_.count(entry.message.contact) != 0) record_due_ = {};  // its next one waits
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -446,6 +462,17 @@ class OutboxSender::Impl {
     if (Status s = store_.MarkFailed(entry.id, error, now); !s.ok()) {
       Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});
     }
+  }
+
+  // The first entry accepted since the last record: the records are due record_interval from
+  // now, and a poll comes then even if nothing else wakes the sender.
+  void RecordLater() {
+    record_due_ = std::chrono::steady_clock::now() + options_.record_interval;
+    if (options_.record_interval.count() == 0) return;  // every poll records
+    record_timer_.expires_at(record_due_);
+    record_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) PollSoon();
+    });
   }
 
   // Marks sent what the API accepted. Kept until the store takes it, so an entry is never sent
@@ -544,6 +571,7 @@ class OutboxSender::Impl {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer poll_timer_;
+  asio::steady_timer record_timer_;  // RecordLater
   std::unique_ptr<GraphClient> client_;
   std::thread thread_;
   std::mutex stop_mu_;
@@ -566,6 +594,7 @@ class OutboxSender::Impl {
   std::set<std::string, std::less<>> waiting_;   // contacts seen with an entry waiting in line
   uint64_t looked_to_ = 0;  // a kNew look starts after this id
   std::chrono::steady_clock::time_point next_full_look_;  // a Poll then looks at everything
+  std::chrono::steady_clock::time_point record_due_;  // a Poll from then records unrecorded_
   bool stopping_ = false;
   bool finished_ = false;
   bool poll_posted_ = false;  // a PollSoon() is queued

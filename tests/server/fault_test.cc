@@ -5,7 +5,7 @@
 //   answers every message once), no more, no fewer;
 // - every reply reached the stand-in. A reply the API accepted in the instant before a kill,
 //   before the server could record it, goes out again after the restart (the Graph API has no
-//   idempotency key): such repeats are counted and bounded by the requests in flight per kill.
+//   idempotency key): such repeats are counted and bounded per kill.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -205,8 +205,9 @@ TEST(FaultTest, KilledAndRestartedTheServerLosesAndRepeatsNothingItAcknowledged)
     EXPECT_GE(sent_by_contact[contact], processed) << contact << ": every reply reached the API";
     repeated += std::max(0, sent_by_contact[contact] - processed);
   }
-  // At most the sender's requests in flight (64, serve_app.cc) can be accepted-but-unrecorded
-  // at each kill.
+  // Accepted-but-unrecorded at a kill: the sender's requests in flight (64, serve_app.cc) and
+  // those accepted within the last record_interval (5 ms, outbox_sender.h: a handful at this
+  // load). 64 per kill holds with room (20 or fewer per kill measured).
   EXPECT_LE(repeated, 64 * kRuns);
   std::cout << "fault test: " << acknowledged.size() << " acknowledged, " << counts.processed_ids.size()
             << " processed over " << kRuns << " kills; " << graph.AcceptedSends().size()
