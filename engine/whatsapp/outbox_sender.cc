@@ -425,10 +425,10 @@ class OutboxSender::Impl {
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
         Count([](OutboxSenderCounters& c) { ++c.accepted; });
-        // Recorded with others, by the first Poll after record_interval (RecordLater).
+        // Recorded with others, by the first Poll after record_interval (RecordLater), or by
+        // the next one if the contact's next entry waits for it (AnyUnrecordedOfWaiting).
         if (unrecorded_.empty()) RecordLater();
         unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
-        if (waiting_.count(entry.message.contact) != 0) record_due_ = {};  // its next one waits
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,

@@ -122,13 +122,9 @@ Status SqliteStore::ApplyOutcome(const EventOutcome& outcome, Timestamp now,
   std::optional<InboundSeen> seen;
   if (!outcome.message_id.empty()) {
     seen.emplace();
-    Status s = outcome.arrival ? RecordArrived(outcome, inbox_contact)
+    Status s = outcome.arrival ? RecordArrived(outcome, inbox_contact, *seen)
                                : MarkProcessed(outcome.message_id, inbox_contact, &*seen);
     if (!s.ok()) return s;
-    if (outcome.arrival) {
-      seen->sent_ms = ToUnixMillis(outcome.arrival->time);
-      seen->business_number = outcome.arrival->business_number;
-    }
     // The window is the contact's: a message of another number (a number change being
     // handled) does not open it for this conversation.
     if (inbox_contact != conversation.contact) seen.reset();
@@ -197,7 +193,8 @@ Status SqliteStore::MarkProcessed(std::string_view message_id, std::string& cont
 
 // A message that did not go through the inbox: its row is written once, processed (no payload
 // to erase, no pending index entry to add and remove). kConflict when the id was seen before.
-Status SqliteStore::RecordArrived(const EventOutcome& outcome, std::string& contact) {
+Status SqliteStore::RecordArrived(const EventOutcome& outcome, std::string& contact,
+                                  InboundSeen& seen) {
   const EventOutcome::Arrival& arrival = *outcome.arrival;
   Status inserted = db_.Run(
       "INSERT INTO inbox (message_id, contact, sent, payload, business_number, processed) "
@@ -206,6 +203,7 @@ Status SqliteStore::RecordArrived(const EventOutcome& outcome, std::string& cont
   if (!inserted.ok()) return inserted;
   if (db_.Changes() != 1) return Status::Conflict("sqlite: the message was seen already");
   contact = arrival.contact;
+  seen = InboundSeen{ToUnixMillis(arrival.time), arrival.business_number};
   return Status::Ok();
 }
 

@@ -138,7 +138,7 @@ class SqliteStore final : public Store {
                       std::vector<PrivacyIncident>& refused);
   Status MarkProcessed(std::string_view message_id, std::string& contact,
                        InboundSeen* seen = nullptr);
-  Status RecordArrived(const EventOutcome& outcome, std::string& contact);
+  Status RecordArrived(const EventOutcome& outcome, std::string& contact, InboundSeen& seen);
   Status CheckRevision(const Conversation& conversation);
   Status SaveConversation(const Conversation& conversation, const InboundSeen* seen);
   Status ReplaceFlowData(const Conversation& conversation);
