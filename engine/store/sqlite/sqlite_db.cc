@@ -3,6 +3,8 @@
 #include <limits>
 #include <utility>
 
+#include "engine/store/sqlite/sqlite_wal_vfs.h"
+
 namespace consentflow::engine::sqlite {
 namespace {
 
@@ -118,11 +120,12 @@ void ConfigureSqliteOnce() {
 
 }  // namespace
 
-Result<Db> Db::Open(const std::string& path) {
+Result<Db> Db::Open(const std::string& path, const std::string& vfs) {
   ConfigureSqliteOnce();
   sqlite3* handle = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &handle, flags, vfs.empty() ? GatheringVfsName() : vfs.c_str());
   // Even a failed open may allocate a handle; owning it at once closes it on every path.
   Db db(handle);
   if (rc != SQLITE_OK) return SqliteError(handle, rc, "open");

@@ -127,7 +127,9 @@ class Statement {
 class Db {
  public:
   // Opens (creating if needed) the database at `path`; ":memory:" is a private in-memory one.
-  static Result<Db> Open(const std::string& path);
+  // Through the VFS named `vfs`; "" = GatheringVfsName() (sqlite_wal_vfs.h), or SQLite's default
+  // should that not register.
+  static Result<Db> Open(const std::string& path, const std::string& vfs = "");
 
   Db(Db&&) noexcept = default;
   Db& operator=(Db&&) noexcept = default;

@@ -449,7 +449,11 @@ Result<std::vector<QueuedHandoff>> SqliteStore::HandoffQueue(std::string_view qu
 }  // namespace sqlite
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
-  Result<sqlite::Db> db = sqlite::Db::Open(options.path);
+  return OpenSqliteStore(options, "");
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const std::string& vfs) {
+  Result<sqlite::Db> db = sqlite::Db::Open(options.path, vfs);
   if (!db) return db.error();
   if (Status s = sqlite::ConfigureConnection(*db, options); !s.ok()) return s;
   if (Status s = sqlite::Migrate(*db); !s.ok()) return s;

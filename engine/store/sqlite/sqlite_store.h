@@ -44,6 +44,11 @@ struct SqliteOptions {
 // Errors: kUnavailable (the file is locked), kFailedPrecondition (the file was written by a
 // newer version of this program, or WAL/secure_delete cannot be enabled), kInternal (cannot
 // open or corrupt).
+// The connection goes through SQLite's default VFS with the write-ahead log's writes gathered
+// into one per commit (sqlite_wal_vfs.h).
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+// The same through the VFS registered as `vfs` (tests: one that counts or fails what reaches the
+// files, under a gathering one of their own).
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const std::string& vfs);
 
 }  // namespace consentflow::engine

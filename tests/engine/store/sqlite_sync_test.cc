@@ -1,5 +1,5 @@
-// SqliteStore's durability, counted at the file system: a VFS over SQLite's default one counts
-// the fsyncs (xSync) of the write-ahead log and of the database file. It proves that
+// SqliteStore's durability, counted at the file system: a VFS under the store's own
+// (counting_vfs.h) counts the fsyncs (xSync) of the write-ahead log and of the database file. It proves that
 // EnqueueAll(kDeferred) and MarkSentAll commit without syncing the log (and what they wrote is
 // still there), that Sync() then syncs the log exactly once and a second Sync() not at all, that
 // a synced commit (EnqueueAll(kNow), Commit) syncs once and leaves Sync() nothing to do, that a
@@ -12,172 +12,19 @@
 // are in the log and the tests' commits append to it.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <memory>
-#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/store/sqlite/sqlite_store.h"
+#include "tests/engine/store/counting_vfs.h"
 #include "tests/engine/store/store_contract.h"
 
 namespace consentflow::engine::store_test {
 namespace {
-
-// ---- the counting VFS
-
-struct SyncCounts {
-  int log = 0;       // xSync calls on the write-ahead log ("-wal")
-  int database = 0;  // on the main database file
-  friend bool operator==(const SyncCounts&, const SyncCounts&) = default;
-};
-
-void PrintTo(const SyncCounts& counts, std::ostream* out) {
-  *out << "{log " << counts.log << ", database " << counts.database << "}";
-}
-
-// Registered as the default VFS for its lifetime (so every store opened meanwhile uses it);
-// everything but xOpen goes straight to the VFS that was the default before. Its files wrap the
-// real file, which lives right behind the wrapper in the memory SQLite allocates (szOsFile).
-// Must outlive every connection opened through it.
-class CountingVfs {
- public:
-  CountingVfs() : real_(sqlite3_vfs_find(nullptr)) {
-    shim_ = *real_;  // iVersion, mxPathname; every method is replaced below
-    shim_.szOsFile = static_cast<int>(sizeof(File)) + real_->szOsFile;
-    shim_.pNext = nullptr;
-    shim_.zName = "consentflow-counting";
-    shim_.pAppData = this;
-    shim_.xOpen = &Open;
-    shim_.xDelete = &Vfs<&sqlite3_vfs::xDelete>::Call;
-    shim_.xAccess = &Vfs<&sqlite3_vfs::xAccess>::Call;
-    shim_.xFullPathname = &Vfs<&sqlite3_vfs::xFullPathname>::Call;
-    shim_.xDlOpen = &Vfs<&sqlite3_vfs::xDlOpen>::Call;
-    shim_.xDlError = &Vfs<&sqlite3_vfs::xDlError>::Call;
-    shim_.xDlSym = &Vfs<&sqlite3_vfs::xDlSym>::Call;
-    shim_.xDlClose = &Vfs<&sqlite3_vfs::xDlClose>::Call;
-    shim_.xRandomness = &Vfs<&sqlite3_vfs::xRandomness>::Call;
-    shim_.xSleep = &Vfs<&sqlite3_vfs::xSleep>::Call;
-    shim_.xCurrentTime = &Vfs<&sqlite3_vfs::xCurrentTime>::Call;
-    shim_.xGetLastError = &Vfs<&sqlite3_vfs::xGetLastError>::Call;
-    shim_.xCurrentTimeInt64 = &Vfs<&sqlite3_vfs::xCurrentTimeInt64>::Call;
-    shim_.xSetSystemCall = &Vfs<&sqlite3_vfs::xSetSystemCall>::Call;
-    shim_.xGetSystemCall = &Vfs<&sqlite3_vfs::xGetSystemCall>::Call;
-    shim_.xNextSystemCall = &Vfs<&sqlite3_vfs::xNextSystemCall>::Call;
-    EXPECT_EQ(sqlite3_vfs_register(&shim_, /*makeDflt=*/1), SQLITE_OK);
-  }
-  ~CountingVfs() {
-    sqlite3_vfs_unregister(&shim_);
-    sqlite3_vfs_register(real_, /*makeDflt=*/1);
-  }
-  CountingVfs(const CountingVfs&) = delete;
-  CountingVfs& operator=(const CountingVfs&) = delete;
-
-  // The syncs since the last call.
-  SyncCounts Take() { return SyncCounts{log_syncs_.exchange(0), database_syncs_.exchange(0)}; }
-
- private:
-  struct File {
-    sqlite3_file base;
-    std::atomic<int>* syncs;  // the counter of its kind; null for other files (temporary ones)
-    sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
-  };
-  // SQLite allocates szOsFile bytes 8-byte aligned: so is the real file behind ours.
-  static_assert(sizeof(File) % 8 == 0);
-
-  static CountingVfs& Self(sqlite3_vfs* vfs) { return *static_cast<CountingVfs*>(vfs->pAppData); }
-  static sqlite3_file* Real(sqlite3_file* file) { return reinterpret_cast<File*>(file)->real(); }
-
-  // Vfs<&sqlite3_vfs::xM>::Call forwards xM to the real VFS; Io<&sqlite3_io_methods::xM>::Call
-  // forwards xM to the real file.
-  template <auto Method>
-  struct Vfs;
-  template <typename R, typename... Args, R (*sqlite3_vfs::*Method)(sqlite3_vfs*, Args...)>
-  struct Vfs<Method> {
-    static R Call(sqlite3_vfs* vfs, Args... args) {
-      sqlite3_vfs* real = Self(vfs).real_;
-      return (real->*Method)(real, args...);
-    }
-  };
-  template <auto Method>
-  struct Io;
-  template <typename R, typename... Args, R (*sqlite3_io_methods::*Method)(sqlite3_file*, Args...)>
-  struct Io<Method> {
-    static R Call(sqlite3_file* file, Args... args) {
-      sqlite3_file* real = Real(file);
-      return (real->pMethods->*Method)(real, args...);
-    }
-  };
-
-  static int Sync(sqlite3_file* file, int flags) {
-    if (std::atomic<int>* syncs = reinterpret_cast<File*>(file)->syncs) ++*syncs;
-    return Io<&sqlite3_io_methods::xSync>::Call(file, flags);
-  }
-
-  // Our methods at `version`: a version-1 file has no xShm* (no WAL), a version-2 one no xFetch.
-  static sqlite3_io_methods Methods(int version) {
-    sqlite3_io_methods m{};
-    m.iVersion = version;
-    m.xClose = &Io<&sqlite3_io_methods::xClose>::Call;
-    m.xRead = &Io<&sqlite3_io_methods::xRead>::Call;
-    m.xWrite = &Io<&sqlite3_io_methods::xWrite>::Call;
-    m.xTruncate = &Io<&sqlite3_io_methods::xTruncate>::Call;
-    m.xSync = &Sync;
-    m.xFileSize = &Io<&sqlite3_io_methods::xFileSize>::Call;
-    m.xLock = &Io<&sqlite3_io_methods::xLock>::Call;
-    m.xUnlock = &Io<&sqlite3_io_methods::xUnlock>::Call;
-    m.xCheckReservedLock = &Io<&sqlite3_io_methods::xCheckReservedLock>::Call;
-    m.xFileControl = &Io<&sqlite3_io_methods::xFileControl>::Call;
-    m.xSectorSize = &Io<&sqlite3_io_methods::xSectorSize>::Call;
-    m.xDeviceCharacteristics = &Io<&sqlite3_io_methods::xDeviceCharacteristics>::Call;
-    if (version >= 2) {
-      m.xShmMap = &Io<&sqlite3_io_methods::xShmMap>::Call;
-      m.xShmLock = &Io<&sqlite3_io_methods::xShmLock>::Call;
-      m.xShmBarrier = &Io<&sqlite3_io_methods::xShmBarrier>::Call;
-      m.xShmUnmap = &Io<&sqlite3_io_methods::xShmUnmap>::Call;
-    }
-    if (version >= 3) {
-      m.xFetch = &Io<&sqlite3_io_methods::xFetch>::Call;
-      m.xUnfetch = &Io<&sqlite3_io_methods::xUnfetch>::Call;
-    }
-    return m;
-  }
-  static const sqlite3_io_methods* MethodsFor(const sqlite3_file* real) {
-    static const sqlite3_io_methods methods[3] = {Methods(1), Methods(2), Methods(3)};
-    return &methods[std::clamp(real->pMethods->iVersion, 1, 3) - 1];
-  }
-
-  static int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
-                  int* out_flags) {
-    CountingVfs& self = Self(vfs);
-    auto* wrapper = reinterpret_cast<File*>(file);
-    wrapper->base.pMethods = nullptr;
-    wrapper->syncs = (flags & SQLITE_OPEN_WAL) != 0       ? &self.log_syncs_
-                     : (flags & SQLITE_OPEN_MAIN_DB) != 0 ? &self.database_syncs_
-                                                          : nullptr;
-    sqlite3_file* real = wrapper->real();
-    real->pMethods = nullptr;
-    const int rc = self.real_->xOpen(self.real_, name, real, flags, out_flags);
-    if (real->pMethods == nullptr) return rc == SQLITE_OK ? SQLITE_CANTOPEN : rc;
-    if (rc != SQLITE_OK) {
-      // SQLite closes only what it gets methods for: on failure, none.
-      real->pMethods->xClose(real);
-      return rc;
-    }
-    wrapper->base.pMethods = MethodsFor(real);
-    return SQLITE_OK;
-  }
-
-  sqlite3_vfs* const real_;
-  sqlite3_vfs shim_;
-  std::atomic<int> log_syncs_{0};
-  std::atomic<int> database_syncs_{0};
-};
 
 // ---- the tests
 
@@ -185,15 +32,16 @@ class SqliteSyncTest : public ::testing::Test {
  protected:
   std::unique_ptr<Store> Open(bool durable = true) {
     Result<std::unique_ptr<Store>> store =
-        OpenSqliteStore(SqliteOptions{(scratch_.path() / "store.db").string(), 5000, durable});
+        OpenSqliteStore(SqliteOptions{(scratch_.path() / "store.db").string(), 5000, durable},
+                        CountingVfs::kGathered);
     EXPECT_TRUE(store) << store.error().ToString();
     if (!store) return nullptr;
-    vfs_.Take();  // opening's own syncs (migrations) are not what the tests count
+    vfs_.TakeSyncs();  // opening's own syncs (migrations) are not what the tests count
     return std::move(*store);
   }
 
   // The syncs since the last call (or since Open).
-  SyncCounts Syncs() { return vfs_.Take(); }
+  SyncCounts Syncs() { return vfs_.TakeSyncs(); }
 
   static std::vector<std::string> Ids(const std::vector<InboundMessage>& messages) {
     std::vector<std::string> ids;
@@ -201,7 +49,7 @@ class SqliteSyncTest : public ::testing::Test {
     return ids;
   }
 
-  CountingVfs vfs_;  // first: it outlives every store
+  CountingVfs& vfs_ = CountingVfs::Instance();
   ScratchDir scratch_;
 };
 
