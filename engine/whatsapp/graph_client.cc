@@ -14,6 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <deque>
 #include <optional>
@@ -69,6 +71,15 @@ Result<Endpoint> ParseBaseUrl(std::string_view url) {
   return endpoint;
 }
 
+// Phone number ids (digits) and access tokens ("EAA..." letters and digits) go into the request
+// line and a header as they are: nothing else may, least of all a line break. "" passes (the
+// configured number, checked on its own; a test's empty token).
+bool IsPlainToken(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
 // A reused connection that the server closed while it was idle fails like this, before any
 // answer: the request can go again on a new connection.
 bool IsStaleConnection(const beast::error_code& ec) {
@@ -92,10 +103,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
         resolver_(strand),
         timer_(strand) {}
 
-  // Sends `request`, on this connection as it is when it is open (reused), else after
-  // connecting. `finish` runs once.
-  void Run(const http::request<http::string_body>& request, Finish finish) {
-    request_ = request;
+  // Sends `request` (a whole HTTP request, as bytes), on this connection as it is when it is
+  // open (reused), else after connecting. `finish` runs once.
+  void Run(std::string request, Finish finish) {
+    request_ = std::move(request);
     finish_ = std::move(finish);
     reused_ = connected_;
     if (connected_) return DoWrite();
@@ -190,7 +201,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void DoWrite() {
     Lowest().expires_after(options_.request_timeout);
     WithStream([&](auto& stream) {
-      http::async_write(stream, request_,
+      asio::async_write(stream, asio::buffer(request_),
                         beast::bind_front_handler(&Connection::OnWrite, shared_from_this()));
     });
   }
@@ -249,7 +260,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<beast::tcp_stream> plain_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
   beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
+  std::string request_;
   std::optional<http::response_parser<http::string_body>> parser_;
   Finish finish_;
   bool connected_ = false;
@@ -266,9 +277,15 @@ class BeastGraphClient final : public GraphClient {
         options_(std::move(options)),
         endpoint_(std::move(endpoint)),
         tls_(std::move(tls)),
-        target_(TargetFor(options_.phone_number_id)) {}
+        target_(TargetFor(options_.phone_number_id)),
+        header_block_(HeaderBlock()) {}
 
   void Post(std::string_view phone_number_id, std::string json_body, Done done) override {
+    if (!IsPlainToken(phone_number_id)) {
+      GraphReply reply;
+      reply.transport_error = "not sent: the phone number id has characters no id has";
+      return done(std::move(reply));
+    }
     std::string target =
         phone_number_id.empty() || phone_number_id == options_.phone_number_id
             ? target_
@@ -323,7 +340,7 @@ class BeastGraphClient final : public GraphClient {
       if (!connection) {
         connection = std::make_shared<Connection>(strand_, tls_.get(), endpoint_, options_);
       }
-      connection->Run(MakeRequest(std::move(pending.target), std::move(pending.body)),
+      connection->Run(MakeRequest(pending.target, pending.body),
                       [this, connection, done = std::move(pending.done)](GraphReply reply,
                                                                          bool keep_alive) {
                         --active_;
@@ -351,16 +368,26 @@ class BeastGraphClient final : public GraphClient {
     return nullptr;
   }
 
-  http::request<http::string_body> MakeRequest(std::string target, std::string body) const {
-    http::request<http::string_body> request{http::verb::post, target, 11};
-    request.set(http::field::host, endpoint_.host_header);
-    request.set(http::field::user_agent, "consentflow");
-    request.set(http::field::authorization, "Bearer " + options_.access_token);
-    request.set(http::field::content_type, "application/json");
-    request.keep_alive(true);
-    request.body() = std::move(body);
-    request.prepare_payload();
+  // The request as it goes on the wire, in one piece: the same for every request but its target
+  // and body, so written straight rather than through Beast's serializer (a tenth of the
+  // client's time under load). The target and the headers are ours, not a caller's text: none
+  // can hold a line break.
+  std::string MakeRequest(const std::string& target, const std::string& body) const {
+    const std::string length = std::to_string(body.size());
+    std::string request;
+    request.reserve(kPost.size() + target.size() + header_block_.size() + length.size() + 4 +
+                    body.size());
+    request.append(kPost).append(target).append(header_block_).append(length).append("\r\n\r\n");
+    request.append(body);
     return request;
+  }
+
+  static constexpr std::string_view kPost = "POST ";
+  // " HTTP/1.1", then every header but the length, ending with "Content-Length: ".
+  std::string HeaderBlock() const {
+    return " HTTP/1.1\r\nHost: " + endpoint_.host_header +
+           "\r\nUser-Agent: consentflow\r\nAuthorization: Bearer " + options_.access_token +
+           "\r\nContent-Type: application/json\r\nConnection: keep-alive\r\nContent-Length: ";
   }
 
   Strand strand_;
@@ -368,6 +395,7 @@ class BeastGraphClient final : public GraphClient {
   const Endpoint endpoint_;
   std::unique_ptr<ssl::context> tls_;
   const std::string target_;
+  const std::string header_block_;
   // Guarded by the strand:
   std::deque<Pending> queue_;
   std::vector<std::shared_ptr<Connection>> idle_;
@@ -383,6 +411,11 @@ Result<std::unique_ptr<GraphClient>> GraphClient::Create(asio::io_context& io,
   if (!endpoint) return endpoint.error();
   if (options.phone_number_id.empty()) {
     return Status::InvalidArgument("whatsapp: the Graph client needs a phone number id");
+  }
+  if (!IsPlainToken(options.phone_number_id) || !IsPlainToken(options.access_token)) {
+    return Status::InvalidArgument(
+        "whatsapp: the phone number id and the access token are letters, digits, '-', '_' and "
+        "'.' only; check for spaces, quotes or line breaks");
   }
   if (options.max_connections == 0) options.max_connections = 1;
   std::unique_ptr<ssl::context> tls;

@@ -189,6 +189,41 @@ TEST_F(GraphClientTest, ManyRequestsAtOnceShareABoundedPool) {
   EXPECT_EQ(graph_.RequestCount(), 12u);
 }
 
+// The request is written by the client itself: its length counts bytes, not characters, and
+// the stand-in (Beast's parser) reads exactly the body that was posted.
+TEST_F(GraphClientTest, ABodyWithMultiByteTextArrivesWhole) {
+  const std::string body = R"({"to":"+4915100","text":{"body":"Grüße, Ñandú 👋"}})";
+  GraphReply reply = PostAndWait(Client(), body);
+  ASSERT_TRUE(reply.answered) << reply.transport_error;
+  std::vector<testing::RecordedRequest> requests = graph_.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].body, body);
+  EXPECT_EQ(requests[0].headers["content-length"], std::to_string(body.size()));
+}
+
+// The token and the ids go into the request as they are: a line break there would start a
+// header of its own, so such a client is not made, and such an id is not sent.
+TEST_F(GraphClientTest, ATokenOrIdThatCouldBreakTheRequestIsRefused) {
+  for (const char* token : {"EAAG\r\nX-Injected: 1", "EAAG TOKEN", "\"EAAG\""}) {
+    GraphClientOptions options = Options();
+    options.access_token = token;
+    Result<std::unique_ptr<GraphClient>> client = GraphClient::Create(io_, options);
+    ASSERT_FALSE(client) << token;
+    EXPECT_EQ(client.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(client.error().message().find("access token"), std::string::npos);
+  }
+  GraphClient& client = Client();
+  auto promise = std::make_shared<std::promise<GraphReply>>();
+  std::future<GraphReply> answer = promise->get_future();
+  client.Post("1065 HTTP/1.1\r\nX: y", kBody, [promise](GraphReply r) { promise->set_value(std::move(r)); });
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  GraphReply reply = answer.get();
+  EXPECT_FALSE(reply.answered);
+  EXPECT_NE(reply.transport_error.find("phone number id"), std::string::npos);
+  EXPECT_EQ(PostAndWait(client).http_status, 200);  // a good one still goes
+  EXPECT_EQ(graph_.RequestCount(), 1u);
+}
+
 TEST_F(GraphClientTest, ABaseUrlThatIsNotHttpIsRefused) {
   GraphClientOptions options = Options();
   for (const char* url : {"ftp://graph.facebook.com", "graph.facebook.com", "https://",
