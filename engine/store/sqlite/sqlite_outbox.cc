@@ -178,7 +178,10 @@ Status SqliteStore::MarkSent(uint64_t outbox_id, std::string_view whatsapp_messa
   std::lock_guard lock(mu_);
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
-  if (Status s = MarkSentLocked(outbox_id, whatsapp_message_id, now); !s.ok()) return s;
+  if (Status s = MarkSentLocked(outbox_id, whatsapp_message_id, now, /*early_statuses=*/true);
+      !s.ok()) {
+    return s;
+  }
   return tx->Commit();
 }
 
@@ -196,13 +199,32 @@ Result<std::vector<Status>> SqliteStore::MarkSentAll(
   if (!relaxed.status().ok()) return relaxed.status();
   Result<Transaction> tx = Transaction::Begin(db_, Transaction::Mode::kImmediate);
   if (!tx) return tx.error();
-  for (const auto& [id, wamid] : accepted) statuses.push_back(MarkSentLocked(id, wamid, now));
+  // Statuses seldom come before their send is recorded: when none waits, no entry looks.
+  Result<std::string> any_early = db_.QueryText("SELECT EXISTS (SELECT 1 FROM early_statuses)");
+  if (!any_early) return any_early.error();
+  const bool early = *any_early != "0";
+  for (const auto& [id, wamid] : accepted) statuses.push_back(MarkSentLocked(id, wamid, now, early));
   if (Status committed = tx->Commit(); !committed.ok()) return committed;
   return statuses;
 }
 
 Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id,
-                                   Timestamp now) {
+                                   Timestamp now, bool early_statuses) {
+  // The usual case in one statement: a pending message, with the id WhatsApp gave it. Anything
+  // else (a read receipt, an entry marked before, a missing id) is sorted out below.
+  if (!whatsapp_message_id.empty()) {
+    if (Status s = db_.Run(
+            "UPDATE outbox SET state = 'accepted', sent_wamid = ?2, sent_at = ?3, status_at = ?3, "
+            "message = NULL WHERE id = ?1 AND state = 'pending' AND kind <> 'read_receipt'",
+            outbox_id, whatsapp_message_id, ToUnixMillis(now));
+        !s.ok()) {
+      return s;
+    }
+    if (db_.Changes() == 1) {
+      if (!early_statuses) return Status::Ok();
+      return ApplyEarlyStatuses(static_cast<int64_t>(outbox_id), whatsapp_message_id);
+    }
+  }
   // Only what the checks need: the message itself is not decoded.
   static const std::string sql = "SELECT kind, state, sent_wamid FROM outbox WHERE id = ?1";
   Result<Statement> row = db_.Query(sql, outbox_id);
@@ -237,7 +259,7 @@ Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp
       !s.ok()) {
     return s;
   }
-  if (receipt) return Status::Ok();
+  if (receipt || !early_statuses) return Status::Ok();
   return ApplyEarlyStatuses(static_cast<int64_t>(outbox_id), whatsapp_message_id);
 }
 

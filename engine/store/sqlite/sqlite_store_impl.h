@@ -153,7 +153,9 @@ class SqliteStore final : public Store {
   Status ApplyHandoff(const EventOutcome& outcome);
   Result<std::optional<handoff::Ticket>> TicketLocked(uint64_t ticket_id);
   Result<uint64_t> InsertAudit(const handoff::AuditEntry& entry);  // sqlite_agents.cc
-  Status MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id, Timestamp now);
+  // `early_statuses`: false when none waits (the table is empty), so none is looked for.
+  Status MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp_message_id, Timestamp now,
+                        bool early_statuses);
   Result<bool> ApplyStatus(int64_t id, const DeliveryReport& report);
   Status ApplyEarlyStatuses(int64_t id, std::string_view wamid);
   void ReleaseClaim(const std::string& contact, std::string_view message_id);
