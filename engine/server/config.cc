@@ -1,5 +1,6 @@
 #include "engine/server/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,8 @@ class Reader {
     take(Size(server, "max_connections", c.max_connections, 1, 100'000));
 
     take(Strings(whatsapp, "phone_number_ids", c.phone_number_ids));
+    // Both go into every request's path as they are (POST /{version}/{id}/messages).
+    if (status.ok()) take(DigitsOnly(whatsapp, "phone_number_ids"));
     take(String(whatsapp, "graph_base_url", c.graph_base_url));
     if (status.ok() && !c.graph_base_url.starts_with("https://") &&
         !c.graph_base_url.starts_with("http://")) {
@@ -79,6 +82,10 @@ class Reader {
                                                  "http:// for a local stand-in)"));
     }
     take(String(whatsapp, "graph_version", c.graph_version));
+    if (status.ok() && !IsGraphVersion(c.graph_version)) {
+      take(Fail(At(whatsapp, "graph_version"),
+                "'graph_version' is 'v' and a number, like \"v25.0\", not \"" + c.graph_version + "\""));
+    }
     take(Double(whatsapp, "messages_per_second", c.messages_per_second, 0.01, 1'000'000));
     take(Secret(whatsapp, "verify_token", c.verify_token));
     take(Secret(whatsapp, "app_secret", c.app_secret));
@@ -137,6 +144,37 @@ class Reader {
     if (node == nullptr) return Status::Ok();
     if (!node->is_string()) return Fail(node->source(), "'" + std::string(key) + "' must be a string");
     out = node->as_string()->get();
+    return Status::Ok();
+  }
+
+  // "v21.0", "v25": what Meta's API versions look like.
+  static bool IsGraphVersion(const std::string& version) {
+    if (version.size() < 2 || version.front() != 'v') return false;
+    bool digit_before = false;
+    for (std::size_t i = 1; i < version.size(); ++i) {
+      const char c = version[i];
+      if (c >= '0' && c <= '9') {
+        digit_before = true;
+      } else if (c == '.' && digit_before && i + 1 < version.size()) {
+        digit_before = false;
+      } else {
+        return false;
+      }
+    }
+    return digit_before;
+  }
+
+  // Every string of the list `key` is digits only (Meta's ids are numbers), else where it is not.
+  Status DigitsOnly(const toml::table* section, const char* key) const {
+    const toml::node* node = Node(section, key);
+    if (node == nullptr || node->as_array() == nullptr) return Status::Ok();
+    for (const toml::node& element : *node->as_array()) {
+      const std::string& text = element.as_string()->get();
+      if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return Fail(element.source(), "'" + std::string(key) + "' holds Meta's numeric ids (as "
+                                      "in the app's WhatsApp settings), not \"" + text + "\"");
+      }
+    }
     return Status::Ok();
   }
 

@@ -102,6 +102,18 @@ TEST(ServerConfig, WrongSettingsSayWhereAndWhat) {
             "[engine], [handoff], [[queues]] and [[templates]]");
   EXPECT_EQ(Error(std::string(kSecrets) + "graph_base_url = \"ftp://x\"\n"),
             "/etc/cf/server.toml:5:18: 'graph_base_url' must start with https:// (or http:// for a local stand-in)");
+  // The ids and the version go into every request's path as they are.
+  EXPECT_EQ(Error(std::string(kSecrets) + "phone_number_ids = [\"1065\", \"+49 151\"]\n"),
+            "/etc/cf/server.toml:5:29: 'phone_number_ids' holds Meta's numeric ids (as in the app's "
+            "WhatsApp settings), not \"+49 151\"");
+  EXPECT_EQ(Error(std::string(kSecrets) + "graph_version = \"25.0\"\n"),
+            "/etc/cf/server.toml:5:17: 'graph_version' is 'v' and a number, like \"v25.0\", not \"25.0\"");
+  for (const char* good : {"v21.0", "v25", "v3.1"}) {
+    EXPECT_EQ(Error(std::string(kSecrets) + "graph_version = \"" + good + "\"\n"), "<no error>") << good;
+  }
+  for (const char* bad : {"v", "v2.", "v.2", "v2..1", "v2/x", "V2"}) {
+    EXPECT_NE(Error(std::string(kSecrets) + "graph_version = \"" + bad + "\"\n"), "<no error>") << bad;
+  }
 }
 
 TEST(ServerConfig, HandoffSettingsAndQueues) {
