@@ -250,17 +250,11 @@ Status SqliteStore::MarkSentLocked(uint64_t outbox_id, std::string_view whatsapp
                             " was already marked " + OutboxStateName(e.state) +
                             (e.whatsapp_id.empty() ? "" : " with another WhatsApp id"));
   }
-  std::optional<std::string_view> wamid;
-  if (!receipt) wamid = whatsapp_message_id;
-  if (Status s = db_.Run(
-          "UPDATE outbox SET state = 'accepted', sent_wamid = ?2, sent_at = ?3, status_at = ?3, "
-          "message = NULL WHERE id = ?1 AND state = 'pending'",
-          outbox_id, wamid, ToUnixMillis(now));
-      !s.ok()) {
-    return s;
-  }
-  if (receipt || !early_statuses) return Status::Ok();
-  return ApplyEarlyStatuses(static_cast<int64_t>(outbox_id), whatsapp_message_id);
+  // Pending, and not taken above: a read receipt (a message with its id was), which keeps no id.
+  return db_.Run(
+      "UPDATE outbox SET state = 'accepted', sent_wamid = NULL, sent_at = ?2, status_at = ?2, "
+      "message = NULL WHERE id = ?1 AND state = 'pending'",
+      outbox_id, ToUnixMillis(now));
 }
 
 Status SqliteStore::MarkRetry(uint64_t outbox_id, Timestamp next_attempt, const SendError& error) {
