@@ -53,7 +53,10 @@ Result<Endpoint> ParseBaseUrl(std::string_view url) {
     return Status::InvalidArgument("whatsapp: the Graph API base URL must start with https://");
   }
   if (rest.ends_with('/')) rest.remove_suffix(1);
-  if (rest.find('/') != std::string_view::npos || rest.empty()) {
+  const bool plain = std::all_of(rest.begin(), rest.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (rest.find('/') != std::string_view::npos || rest.empty() || !plain) {
     return Status::InvalidArgument("whatsapp: the Graph API base URL is scheme://host[:port]");
   }
   const std::string default_port = endpoint.tls ? "443" : "80";
@@ -282,9 +285,12 @@ class BeastGraphClient final : public GraphClient {
 
   void Post(std::string_view phone_number_id, std::string json_body, Done done) override {
     if (!IsPlainToken(phone_number_id)) {
-      GraphReply reply;
-      reply.transport_error = "not sent: the phone number id has characters no id has";
-      return done(std::move(reply));
+      // On the strand, as every answer: never on the caller's thread.
+      return asio::post(strand_, [done = std::move(done)] {
+        GraphReply reply;
+        reply.transport_error = "not sent: the phone number id has characters no id has";
+        done(std::move(reply));
+      });
     }
     std::string target =
         phone_number_id.empty() || phone_number_id == options_.phone_number_id
@@ -412,10 +418,11 @@ Result<std::unique_ptr<GraphClient>> GraphClient::Create(asio::io_context& io,
   if (options.phone_number_id.empty()) {
     return Status::InvalidArgument("whatsapp: the Graph client needs a phone number id");
   }
-  if (!IsPlainToken(options.phone_number_id) || !IsPlainToken(options.access_token)) {
+  if (!IsPlainToken(options.phone_number_id) || !IsPlainToken(options.access_token) ||
+      !IsPlainToken(options.api_version)) {
     return Status::InvalidArgument(
-        "whatsapp: the phone number id and the access token are letters, digits, '-', '_' and "
-        "'.' only; check for spaces, quotes or line breaks");
+        "whatsapp: the phone number id, the API version and the access token are letters, "
+        "digits, '-', '_' and '.' only; check for spaces, quotes or line breaks");
   }
   if (options.max_connections == 0) options.max_connections = 1;
   std::unique_ptr<ssl::context> tls;

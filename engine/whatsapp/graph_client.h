@@ -60,15 +60,17 @@ class GraphClient {
  public:
   using Done = std::function<void(GraphReply)>;
 
-  // kInvalidArgument for a base_url that is not http:// or https://host[:port], or a missing
-  // phone number id; kInternal when the TLS context cannot be set up (e.g. an unreadable ca_file).
+  // kInvalidArgument for a base_url that is not http:// or https://host[:port], a missing
+  // phone number id, or an id, API version or token with other characters than letters, digits,
+  // '-', '_' and '.'; kInternal when the TLS context cannot be set up (e.g. an unreadable ca_file).
   static Result<std::unique_ptr<GraphClient>> Create(boost::asio::io_context& io,
                                                      GraphClientOptions options);
   virtual ~GraphClient() = default;
 
   // POSTs `json_body` to the messages endpoint of the business number `phone_number_id` (the
   // one the contact wrote to: a conversation's 24-hour window belongs to that number); `done`
-  // gets the answer or the transport error.
+  // gets the answer or the transport error. An id with anything but letters, digits, '-', '_'
+  // and '.' (it goes into the request line as it is) is not sent: a transport error.
   virtual void Post(std::string_view phone_number_id, std::string json_body, Done done) = 0;
   // The same, from the options' phone_number_id.
   virtual void Post(std::string json_body, Done done) = 0;

@@ -227,7 +227,8 @@ TEST_F(GraphClientTest, ATokenOrIdThatCouldBreakTheRequestIsRefused) {
 TEST_F(GraphClientTest, ABaseUrlThatIsNotHttpIsRefused) {
   GraphClientOptions options = Options();
   for (const char* url : {"ftp://graph.facebook.com", "graph.facebook.com", "https://",
-                          "https://host:notaport", "https://host/v25.0", "http://host:70000"}) {
+                          "https://host:notaport", "https://host/v25.0", "http://host:70000",
+                          "https://gra ph.facebook.com", "https://host\r\nX: y"}) {
     options.base_url = url;
     Result<std::unique_ptr<GraphClient>> client = GraphClient::Create(io_, options);
     ASSERT_FALSE(client) << url;
