@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -49,7 +50,17 @@ class Server {
       _exit(127);
     }
   }
-  // The port from the log's "serving on HOST:PORT" line of this run (the log grows per run).
+  // A server the test did not stop (it failed half-way) is killed: left running, it would keep
+  // the test's output open and ctest waiting for it.
+  ~Server() {
+    if (pid_ > 0) Kill();
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The port from the log's "serving on HOST:PORT/PATH" line of this run (the log grows per
+  // run). The line may be read while the server is still writing it: one without its path yet
+  // is read again.
   uint16_t WaitForPort(std::size_t run) {
     for (int i = 0; i < 1000; ++i) {
       std::ifstream in(log_);
@@ -60,7 +71,16 @@ class Server {
         if (at == std::string::npos) continue;
         if (++seen == run) {
           const auto colon = line.find(':', at + 24);
-          return static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+          const auto slash = colon == std::string::npos ? colon : line.find('/', colon);
+          if (slash == std::string::npos) break;  // not all written yet
+          unsigned port = 0;
+          const char* begin = line.data() + colon + 1;
+          const char* end = line.data() + slash;
+          const auto [parsed, ec] = std::from_chars(begin, end, port);
+          if (ec == std::errc() && parsed == end && port > 0 && port < 65536) {
+            return static_cast<uint16_t>(port);
+          }
+          break;
         }
       }
       std::this_thread::sleep_for(10ms);
@@ -70,11 +90,13 @@ class Server {
   void Kill() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
   int Terminate() {
     kill(pid_, SIGTERM);
     int status = 0;
     waitpid(pid_, &status, 0);
+    pid_ = -1;
     return status;
   }
 
