@@ -38,6 +38,7 @@
 
 #include "engine/whatsapp/webhook_signature.h"
 #include "tests/support/graph_standin.h"
+#include "tests/support/serving_line.h"
 
 namespace {
 
@@ -242,8 +243,8 @@ int main(int argc, char** argv) {
     std::ifstream in(log);
     std::string line;
     while (std::getline(in, line)) {
-      const auto at = line.find("consentflow: serving on ");
-      if (at != std::string::npos) port = static_cast<uint16_t>(std::stoi(line.substr(line.find(':', at + 24) + 1)));
+      // A line still being written is read again at the next look.
+      if (const std::optional<uint16_t> serving = consentflow::testing::ServingPort(line)) port = *serving;
     }
     if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

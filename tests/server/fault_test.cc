@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +26,7 @@
 #include "engine/whatsapp/webhook_signature.h"
 #include "tests/support/graph_standin.h"
 #include "tests/support/http_client.h"
+#include "tests/support/serving_line.h"
 
 namespace consentflow {
 namespace {
@@ -58,29 +58,18 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // The port from the log's "serving on HOST:PORT/PATH" line of this run (the log grows per
-  // run). The line may be read while the server is still writing it: one without its path yet
-  // is read again.
+  // The port from the log's serving line of this run (the log grows per run). The line may be
+  // read while the server is still writing it: one not whole yet is read again.
   uint16_t WaitForPort(std::size_t run) {
     for (int i = 0; i < 1000; ++i) {
       std::ifstream in(log_);
       std::string line;
       std::size_t seen = 0;
       while (std::getline(in, line)) {
-        const auto at = line.find("consentflow: serving on ");
-        if (at == std::string::npos) continue;
+        if (line.find("consentflow: serving on ") == std::string::npos) continue;
         if (++seen == run) {
-          const auto colon = line.find(':', at + 24);
-          const auto slash = colon == std::string::npos ? colon : line.find('/', colon);
-          if (slash == std::string::npos) break;  // not all written yet
-          unsigned port = 0;
-          const char* begin = line.data() + colon + 1;
-          const char* end = line.data() + slash;
-          const auto [parsed, ec] = std::from_chars(begin, end, port);
-          if (ec == std::errc() && parsed == end && port > 0 && port < 65536) {
-            return static_cast<uint16_t>(port);
-          }
-          break;
+          if (const std::optional<uint16_t> port = testing::ServingPort(line)) return *port;
+          break;  // not all written yet
         }
       }
       std::this_thread::sleep_for(10ms);
@@ -144,6 +133,19 @@ Counts Read(const fs::path& db) {
        [&](sqlite3_stmt* s) { counts.unsent = sqlite3_column_int(s, 0); });
   sqlite3_close(handle);
   return counts;
+}
+
+// The tests and the load generator read the port from the server's log while it may still be
+// writing the line.
+TEST(ServingLine, APortIsReadOnlyFromAWholeLine) {
+  using testing::ServingPort;
+  EXPECT_EQ(ServingPort("consentflow: serving on 127.0.0.1:34507/webhook (SIGTERM stops)"), 34507);
+  EXPECT_EQ(ServingPort("consentflow: serving on [::1]:8080/wa"), 8080);
+  EXPECT_EQ(ServingPort("consentflow: serving on 127.0.0.1:345"), std::nullopt);  // cut short
+  EXPECT_EQ(ServingPort("consentflow: serving on 127.0.0.1:"), std::nullopt);
+  EXPECT_EQ(ServingPort("consentflow: serving on 127.0.0.1:x/webhook"), std::nullopt);
+  EXPECT_EQ(ServingPort("consentflow: serving on 127.0.0.1:70000/webhook"), std::nullopt);
+  EXPECT_EQ(ServingPort("{\"event\":\"server_started\",\"port\":34507}"), std::nullopt);
 }
 
 TEST(FaultTest, KilledAndRestartedTheServerLosesAndRepeatsNothingItAcknowledged) {
