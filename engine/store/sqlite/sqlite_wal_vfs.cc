@@ -139,48 +139,10 @@ int LogDeviceCharacteristics(sqlite3_file* file) {
   return Lower(log).xDeviceCharacteristics(log->lower);
 }
 
-// Shared memory and memory mapping belong to the database file, not the log; these are here only
-// because the methods' version asks for them, and say "not supported" when the VFS below does not
-// have them either.
-int LogShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** mapped) {
-  Log* log = AsLog(file);
-  if (Lower(log).iVersion < 2 || Lower(log).xShmMap == nullptr) return SQLITE_IOERR_SHMMAP;
-  return Lower(log).xShmMap(log->lower, region, size, extend, mapped);
-}
-
-int LogShmLock(sqlite3_file* file, int offset, int n, int flags) {
-  Log* log = AsLog(file);
-  if (Lower(log).iVersion < 2 || Lower(log).xShmLock == nullptr) return SQLITE_IOERR_SHMLOCK;
-  return Lower(log).xShmLock(log->lower, offset, n, flags);
-}
-
-void LogShmBarrier(sqlite3_file* file) {
-  Log* log = AsLog(file);
-  if (Lower(log).iVersion >= 2 && Lower(log).xShmBarrier != nullptr) Lower(log).xShmBarrier(log->lower);
-}
-
-int LogShmUnmap(sqlite3_file* file, int remove) {
-  Log* log = AsLog(file);
-  if (Lower(log).iVersion < 2 || Lower(log).xShmUnmap == nullptr) return SQLITE_OK;
-  return Lower(log).xShmUnmap(log->lower, remove);
-}
-
-int LogFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** page) {
-  Log* log = AsLog(file);
-  *page = nullptr;
-  if (const int rc = PassDown(log); rc != SQLITE_OK) return rc;
-  if (Lower(log).iVersion < 3 || Lower(log).xFetch == nullptr) return SQLITE_OK;
-  return Lower(log).xFetch(log->lower, offset, amount, page);
-}
-
-int LogUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-  Log* log = AsLog(file);
-  if (Lower(log).iVersion < 3 || Lower(log).xUnfetch == nullptr) return SQLITE_OK;
-  return Lower(log).xUnfetch(log->lower, offset, page);
-}
-
+// Version 1: shared memory and memory mapping belong to the database file, never to the log,
+// so SQLite asks the log for neither.
 constexpr sqlite3_io_methods kLogMethods = {
-    3,
+    1,
     LogClose,
     LogRead,
     LogWrite,
@@ -193,12 +155,12 @@ constexpr sqlite3_io_methods kLogMethods = {
     LogFileControl,
     LogSectorSize,
     LogDeviceCharacteristics,
-    LogShmMap,
-    LogShmLock,
-    LogShmBarrier,
-    LogShmUnmap,
-    LogFetch,
-    LogUnfetch,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };
 
 sqlite3_vfs* LowerVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }

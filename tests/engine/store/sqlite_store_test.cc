@@ -55,6 +55,14 @@ class SqliteStoreTest : public ::testing::Test {
     return std::move(*db);
   }
 
+  // The file as schema version `version` left it, with `rows` written into it: what a
+  // migration test then opens with the current schema.
+  void WriteOldDatabase(int version, std::string_view rows) {
+    Db raw = Raw();
+    ASSERT_TRUE(sqlite::MigrateTo(raw, version).ok());
+    ASSERT_TRUE(raw.Exec(rows).ok());
+  }
+
   // Is `text` anywhere in the database file or its write-ahead log?
   bool OnDisk(std::string_view text) const {
     return FileBytes(path()).find(text) != std::string::npos ||
@@ -112,16 +120,12 @@ TEST_F(SqliteStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateAgain) {
 // A database written by schema version 1: its outbox keeps every entry, sent ones as accepted,
 // and AUTOINCREMENT's high-water mark.
 TEST_F(SqliteStoreTest, MigrationTwoKeepsTheOutboxOfAVersionOneDatabase) {
-  {
-    Db raw = Raw();
-    ASSERT_TRUE(sqlite::MigrateTo(raw, 1).ok());
-    ASSERT_TRUE(raw.Exec(R"sql(
+  WriteOldDatabase(1, R"sql(
 INSERT INTO outbox VALUES (1, 'A', NULL, 10, 'wamid.sent', 11);
 INSERT INTO outbox VALUES (2, 'A', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 12, NULL, NULL);
 INSERT INTO outbox VALUES (7, 'B', NULL, 13, 'wamid.pruned', 14);
 DELETE FROM outbox WHERE id = 7;
-)sql").ok());
-  }
+)sql");
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store);
   OutboxEntry sent = store->LookupOutbox(1).value();
@@ -143,17 +147,13 @@ DELETE FROM outbox WHERE id = 7;
 // Migration 4 rewrites CHECKs with IN lists as comparisons: the rows of a version-3 database
 // stay, the constraints still hold, and writing a row no longer builds a temporary b-tree.
 TEST_F(SqliteStoreTest, MigrationFourKeepsTheRowsAndTheConstraintsAndDropsTheTemporaryTables) {
-  {
-    Db raw = Raw();
-    ASSERT_TRUE(sqlite::MigrateTo(raw, 3).ok());
-    ASSERT_TRUE(raw.Exec(R"sql(
+  WriteOldDatabase(3, R"sql(
 INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, invalid_answers,
                            timer, timer_due, revision)
   VALUES ('A', 'f', 1, 'waiting', 2, 0, 0, 'step_timeout', 99, 1);
 INSERT INTO outbox (contact, kind, message, queued, state, next_attempt)
   VALUES ('A', 'message', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 5, 'pending', 0);
-)sql").ok());
-  }
+)sql");
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store);
   EXPECT_EQ(store->LoadConversation("A").value()->state, 2u);
@@ -185,18 +185,14 @@ INSERT INTO outbox (contact, kind, message, queued, state, next_attempt)
 // Migration 8: read receipts leave the outbox. A version-7 database's pending receipts go (they
 // would never be sent); accepted ones stay as history, and so does every message.
 TEST_F(SqliteStoreTest, MigrationEightDropsPendingReadReceiptsAndKeepsTheRest) {
-  {
-    Db raw = Raw();
-    ASSERT_TRUE(sqlite::MigrateTo(raw, 7).ok());
-    ASSERT_TRUE(raw.Exec(R"sql(
+  WriteOldDatabase(7, R"sql(
 INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
   VALUES (1, 'A', 'read_receipt', 'wamid.in1', 5, 'accepted', 0);
 INSERT INTO outbox (id, contact, kind, message, queued, state, next_attempt)
   VALUES (2, 'A', 'message', '{"kind":"text","body":"Hi","choices":[],"list_button":""}', 5, 'pending', 0);
 INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
   VALUES (3, 'A', 'read_receipt', 'wamid.in2', 6, 'pending', 0);
-)sql").ok());
-  }
+)sql");
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store);
   EXPECT_EQ(store->LookupOutbox(1).value().kind, OutboxEntry::Kind::kReadReceipt);
@@ -214,25 +210,19 @@ INSERT INTO outbox (id, contact, kind, receipt_for, queued, state, next_attempt)
 // take their contact's latest processed message (by the time WhatsApp stamped); a waiting
 // message still counts through the inbox; the inbox's index by contact goes.
 TEST_F(SqliteStoreTest, MigrationNineKeepsEveryContactsWindow) {
-  {
-    Db raw = Raw();
-    ASSERT_TRUE(sqlite::MigrateTo(raw, 8).ok());
-    ASSERT_TRUE(raw.Exec(R"sql(
+  WriteOldDatabase(8, R"sql(
 INSERT INTO conversations (contact, flow_id, flow_version, phase, state, step, invalid_answers,
                            timer, timer_due, revision)
   VALUES ('A', 'f', 1, 'waiting', 0, 0, 0, 'none', 0, 1),
          ('B', 'f', 1, 'waiting', 0, 0, 0, 'none', 0, 1);
-)sql").ok());
-    // (At(0) is 1,767,225,600 s after the epoch; the inbox keeps milliseconds.)
-    ASSERT_TRUE(raw.Exec(R"sql(
+-- At(0) is 1,767,225,600 s after the epoch; the inbox keeps milliseconds.
 INSERT INTO inbox (message_id, contact, sent, payload, business_number, processed) VALUES
   ('m1', 'A', 1767225620000, NULL, '222', 1),
   ('m2', 'A', 1767225610000, NULL, '111', 1),
   ('m3', 'B', 1767225605000, NULL, '111', 1),
   ('m4', 'B', 1767225630000, '{}', '333', 0),
   ('m5', 'C', 1767225640000, NULL, '111', 1);
-)sql").ok());
-  }
+)sql");
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store);
   const ServiceWindow a = store->ServiceWindowOf("A").value();
