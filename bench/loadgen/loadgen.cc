@@ -20,33 +20,32 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <mutex>
+#include <memory>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "bench/loadgen/raw_http.h"
 #include "engine/whatsapp/webhook_signature.h"
-#include "tests/support/graph_standin.h"
 #include "tests/support/serving_line.h"
 
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
 
 constexpr const char* kSecret = "loadgen-secret";
 
@@ -56,37 +55,6 @@ void Pin(int core) {
   CPU_SET(core, &set);
   sched_setaffinity(0, sizeof set, &set);
 }
-
-// Bot replies seen at the stand-in, per contact; customers wait on them. Each contact has its
-// own condition variable, so a reply wakes only the customer it is for (one shared by all woke
-// every customer thread on every reply: the generator's core then spent its time switching).
-class Replies {
- public:
-  void Seen(const std::string& contact) {
-    std::lock_guard lock(mu_);
-    Slot& slot = slots_[contact];
-    ++slot.count;
-    slot.changed.notify_one();
-  }
-  // Waits until `contact` has had `n` replies; false after 30 s.
-  bool WaitFor(const std::string& contact, int n) {
-    std::unique_lock lock(mu_);
-    Slot& slot = slots_[contact];  // unordered_map: a reference stays valid while others come and go
-    return slot.changed.wait_for(lock, std::chrono::seconds(30), [&] { return slot.count >= n; });
-  }
-  void Forget(const std::string& contact) {
-    std::lock_guard lock(mu_);
-    slots_.erase(contact);
-  }
-
- private:
-  struct Slot {
-    int count = 0;
-    std::condition_variable changed;
-  };
-  std::mutex mu_;
-  std::unordered_map<std::string, Slot> slots_;
-};
 
 std::string Envelope(const std::string& message) {
   return R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1"},"contacts":[{"profile":{"name":"Load"},"wa_id":"x"}],"messages":[)" +
@@ -104,76 +72,203 @@ std::string TapMessage(const std::string& id, const std::string& from, int64_t t
                   reply_id + R"(","title":"Yes"}}})");
 }
 
-struct Sample {
-  std::vector<double> round_trip_ms;
-  std::vector<double> ack_ms;
-  int conversations = 0;
-  int failures = 0;
-};
-
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-// One customer: its own keep-alive connection, conversations one after another.
-void Customer(int index, uint16_t port, std::atomic<int>& remaining, Replies& replies, Sample& out) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  beast::flat_buffer buffer;
-  auto connect = [&] {
-    beast::error_code ec;
-    stream.close();
-    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-    if (!ec) stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+class Customer;
+
+// Everything on the generator's one thread: the customers, the stand-in Graph API and what
+// they measure. (The first generator ran a thread per customer and Beast's parser on both
+// sides; it used up its core at about 3,000 conversations/s, before the server did.)
+struct Run {
+  asio::io_context io{1};
+  int remaining = 0;        // conversations not yet begun
+  int customers_left = 0;   // customers still playing
+  int conversations = 0;
+  int failures = 0;
+  std::vector<double> round_trip_ms, ack_ms;
+  std::unordered_map<std::string, Customer*> waiting;  // contact -> the customer playing it
+  void ReplySeen(std::string_view contact);
+  void CustomerStopped() {
+    if (--customers_left == 0) io.stop();
+  }
+};
+
+// One customer: its own keep-alive connection, conversations one after another. A step is a
+// signed webhook; it is done when its 200 has come and the bot's reply has reached the stand-in
+// (in either order: the server may send the reply before its 200 arrives here).
+class Customer {
+ public:
+  Customer(Run& run, int index, tcp::endpoint server) : run_(run), index_(index), server_(server), socket_(run.io) {}
+
+  void Start() {
+    if (!Connect()) return Stop();
+    Next();
+  }
+
+  void ReplySeen() {
+    ++replies_;
+    if (acked_ && replies_ > step_) StepDone();
+  }
+
+  // A step that has waited 30 s for its 200 or its reply fails.
+  void CheckStalled() {
+    if (playing_ && MillisecondsSince(sent_) > 30'000) Fail();
+  }
+
+ private:
+  bool Connect() {
+    error_code ec;
+    socket_.close(ec);
+    socket_.connect(server_, ec);
+    if (!ec) socket_.set_option(tcp::no_delay(true), ec);
+    in_.clear();
     return !ec;
-  };
-  if (!connect()) {
-    ++out.failures;
-    return;
   }
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  int sequence = 0;
-  while (remaining-- > 0) {
-    const std::string contact = std::to_string(4917000000000LL + index * 1'000'000LL + sequence);
-    bool ok = true;
-    for (int step = 0; step < 4 && ok; ++step) {
-      const std::string id = "wamid.load." + contact + "." + std::to_string(step);
-      const std::string body = step == 0 ? TextMessage(id, contact, now + step, "hi")
-                             : step == 1 ? TapMessage(id, contact, now + step, "n:privacy:accept")
-                             : step == 2 ? TextMessage(id, contact, now + step, "Lena")
-                                         : TextMessage(id, contact, now + step, "lena@example.com");
-      http::request<http::string_body> request(http::verb::post, "/webhook", 11);
-      request.set(http::field::host, "127.0.0.1");
-      request.set(http::field::content_type, "application/json");
-      request.set("X-Hub-Signature-256", consentflow::engine::whatsapp::SignBody(kSecret, body));
-      request.body() = body;
-      request.keep_alive(true);
-      request.prepare_payload();
-      const auto sent = Clock::now();
-      beast::error_code ec;
-      http::write(stream, request, ec);
-      http::response<http::string_body> response;
-      if (!ec) http::read(stream, buffer, response, ec);
-      if (ec || response.result_int() != 200) {
-        ++out.failures;
-        ok = connect();
-        break;
-      }
-      out.ack_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-      if (!replies.WaitFor(contact, step + 1)) {
-        ++out.failures;
-        ok = false;
-        break;
-      }
-      out.round_trip_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+
+  void Next() {
+    if (run_.remaining <= 0) return Stop();
+    --run_.remaining;
+    contact_ = std::to_string(4917000000000LL + index_ * 1'000'000LL + sequence_++);
+    run_.waiting[contact_] = this;
+    step_ = 0;
+    replies_ = 0;
+    playing_ = true;
+    Send();
+  }
+
+  void Send() {
+    const std::string id = "wamid.load." + contact_ + "." + std::to_string(step_);
+    const int64_t ts = start_ + step_;
+    const std::string body = step_ == 0 ? TextMessage(id, contact_, ts, "hi")
+                           : step_ == 1 ? TapMessage(id, contact_, ts, "n:privacy:accept")
+                           : step_ == 2 ? TextMessage(id, contact_, ts, "Lena")
+                                        : TextMessage(id, contact_, ts, "lena@example.com");
+    out_ = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Hub-Signature-256: " +
+           consentflow::engine::whatsapp::SignBody(kSecret, body) + "\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+    acked_ = false;
+    sent_ = Clock::now();
+    const int generation = generation_;
+    asio::async_write(socket_, asio::buffer(out_), [this, generation](error_code ec, std::size_t) {
+      if (generation != generation_) return;  // the step failed meanwhile
+      if (ec) return Fail();
+      consentflow::bench::ReadMessage(socket_, in_, [this, generation](error_code read_ec, std::string answer, std::size_t) {
+        if (generation != generation_) return;
+        if (read_ec || !answer.starts_with("HTTP/1.1 200")) return Fail();
+        run_.ack_ms.push_back(MillisecondsSince(sent_));
+        acked_ = true;
+        if (replies_ > step_) StepDone();
+      });
+    });
+  }
+
+  void StepDone() {
+    run_.round_trip_ms.push_back(MillisecondsSince(sent_));
+    if (++step_ < 4) return Send();
+    ++run_.conversations;
+    EndConversation();
+    Next();
+  }
+
+  void Fail() {
+    ++run_.failures;
+    ++generation_;  // answers to the failed step are not counted
+    EndConversation();
+    if (!Connect()) return Stop();
+    Next();
+  }
+
+  void EndConversation() {
+    playing_ = false;
+    run_.waiting.erase(contact_);
+  }
+
+  void Stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    error_code ec;
+    socket_.close(ec);
+    run_.CustomerStopped();
+  }
+
+  Run& run_;
+  const int index_;
+  const tcp::endpoint server_;
+  const int64_t start_ = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  tcp::socket socket_;
+  std::string in_, out_, contact_;
+  int sequence_ = 0, step_ = 0, replies_ = 0, generation_ = 0;
+  bool acked_ = false, playing_ = false, stopped_ = false;
+  Clock::time_point sent_;
+};
+
+void Run::ReplySeen(std::string_view contact) {
+  if (auto it = waiting.find(std::string(contact)); it != waiting.end()) it->second->ReplySeen();
+}
+
+// The stand-in Graph API: every request accepted, answered as the Graph API answers; a reply (a
+// request with a "to") counts for the customer playing that contact.
+class GraphSession : public std::enable_shared_from_this<GraphSession> {
+ public:
+  GraphSession(tcp::socket socket, Run& run) : socket_(std::move(socket)), run_(run) {}
+
+  void Read() {
+    consentflow::bench::ReadMessage(socket_, in_, [self = shared_from_this()](error_code ec, std::string request,
+                                                                             std::size_t head) {
+      if (!ec) self->Answer(std::string_view(request).substr(head));
+    });
+  }
+
+ private:
+  void Answer(std::string_view body) {
+    std::string answer;
+    if (body.find(R"("status":"read")") != std::string_view::npos) {
+      answer = R"({"success":true})";
+    } else {
+      std::string_view to = consentflow::bench::ValueAfter(body, R"("to":")");
+      answer = R"({"messaging_product":"whatsapp","contacts":[{"input":")" + std::string(to) + R"(","wa_id":")" +
+               std::string(to) + R"("}],"messages":[{"id":"wamid.standin.)" + std::to_string(++sent_) + R"("}]})";
+      if (to.starts_with('+')) to.remove_prefix(1);
+      run_.ReplySeen(to);
     }
-    replies.Forget(contact);
-    if (ok) ++out.conversations;
-    ++sequence;
+    out_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(answer.size()) +
+           "\r\n\r\n" + answer;
+    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](error_code ec, std::size_t) {
+      if (!ec) self->Read();
+    });
   }
+
+  tcp::socket socket_;
+  Run& run_;
+  std::string in_, out_;
+  uint64_t sent_ = 0;
+};
+
+void AcceptGraph(tcp::acceptor& acceptor, Run& run) {
+  acceptor.async_accept([&acceptor, &run](error_code ec, tcp::socket socket) {
+    if (ec) return;
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<GraphSession>(std::move(socket), run)->Read();
+    AcceptGraph(acceptor, run);
+  });
+}
+
+void WatchStalled(asio::steady_timer& timer, std::vector<std::unique_ptr<Customer>>& customers) {
+  timer.expires_after(std::chrono::seconds(1));
+  timer.async_wait([&timer, &customers](error_code ec) {
+    if (ec) return;
+    for (auto& customer : customers) customer->CheckStalled();
+    WatchStalled(timer, customers);
+  });
 }
 
 uint64_t CpuTicks(pid_t pid) {
@@ -211,18 +306,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   Pin(client_core);
-  Replies replies;
-  consentflow::testing::GraphStandin graph;
-  graph.OnRequest([&](const consentflow::testing::RecordedRequest& r) {
-    if (r.recipient.empty() || r.recipient.starts_with("wamid")) return;  // read receipts
-    replies.Seen(r.recipient.starts_with('+') ? r.recipient.substr(1) : r.recipient);
-  }, /*keep_records=*/false);
+  Run run;
+  tcp::acceptor graph(run.io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  AcceptGraph(graph, run);
+  const std::string graph_base_url = "http://127.0.0.1:" + std::to_string(graph.local_endpoint().port());
 
   const fs::path dir = fs::temp_directory_path() / ("cf-loadgen-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "server.toml")
       << "[server]\nport = 0\nmax_connections = 4096\n"
-      << "[whatsapp]\nphone_number_ids = [\"1\"]\ngraph_base_url = \"" << graph.base_url() << "\"\n"
+      << "[whatsapp]\nphone_number_ids = [\"1\"]\ngraph_base_url = \"" << graph_base_url << "\"\n"
       << "messages_per_second = 1000000\nverify_token_env = \"LG\"\napp_secret_env = \"LG_SECRET\"\n"
       << "access_token_env = \"LG\"\n"
       << "[engine]\nflows = \"" << fs::absolute(flows).string() << "\"\ndatabase = \"" << (dir / "cf.db").string()
@@ -255,39 +348,34 @@ int main(int argc, char** argv) {
   }
 
   const uint64_t cpu_before = CpuTicks(server);
-  std::atomic<int> remaining{conversations};
-  std::vector<Sample> samples(static_cast<std::size_t>(customers));
+  run.remaining = conversations;
+  run.customers_left = customers;
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  std::vector<std::unique_ptr<Customer>> players;
+  for (int c = 0; c < customers; ++c) players.push_back(std::make_unique<Customer>(run, c, endpoint));
+  asio::steady_timer watch(run.io);
+  WatchStalled(watch, players);
   const auto started = Clock::now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < customers; ++c) {
-    threads.emplace_back([&, c] { Customer(c, port, remaining, replies, samples[static_cast<std::size_t>(c)]); });
-  }
-  for (std::thread& t : threads) t.join();
+  for (auto& player : players) player->Start();
+  if (run.customers_left > 0) run.io.run();
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   const uint64_t cpu_after = CpuTicks(server);
   const std::string peak = PeakMemory(server);
   kill(server, SIGTERM);
   waitpid(server, nullptr, 0);
 
-  Sample all;
-  for (Sample& s : samples) {
-    all.conversations += s.conversations;
-    all.failures += s.failures;
-    all.round_trip_ms.insert(all.round_trip_ms.end(), s.round_trip_ms.begin(), s.round_trip_ms.end());
-    all.ack_ms.insert(all.ack_ms.end(), s.ack_ms.begin(), s.ack_ms.end());
-  }
   const double cpu_seconds = static_cast<double>(cpu_after - cpu_before) / static_cast<double>(sysconf(_SC_CLK_TCK));
   std::cout << "customers            " << customers << "\n"
-            << "conversations        " << all.conversations << " in " << seconds << " s ("
-            << all.failures << " failures)\n"
-            << "conversations/s      " << all.conversations / seconds << "\n"
-            << "inbound messages/s   " << static_cast<double>(all.ack_ms.size()) / seconds << "\n"
-            << "step round trip p50  " << Percentile(all.round_trip_ms, 0.50) << " ms\n"
-            << "step round trip p99  " << Percentile(all.round_trip_ms, 0.99) << " ms\n"
-            << "webhook ack p50      " << Percentile(all.ack_ms, 0.50) << " ms\n"
-            << "webhook ack p99      " << Percentile(all.ack_ms, 0.99) << " ms\n"
+            << "conversations        " << run.conversations << " in " << seconds << " s ("
+            << run.failures << " failures)\n"
+            << "conversations/s      " << run.conversations / seconds << "\n"
+            << "inbound messages/s   " << static_cast<double>(run.ack_ms.size()) / seconds << "\n"
+            << "step round trip p50  " << Percentile(run.round_trip_ms, 0.50) << " ms\n"
+            << "step round trip p99  " << Percentile(run.round_trip_ms, 0.99) << " ms\n"
+            << "webhook ack p50      " << Percentile(run.ack_ms, 0.50) << " ms\n"
+            << "webhook ack p99      " << Percentile(run.ack_ms, 0.99) << " ms\n"
             << "server CPU           " << cpu_seconds << " s (" << 100 * cpu_seconds / seconds << "% of one core)\n"
             << "server peak memory  " << peak << "\n";
   fs::remove_all(dir);
-  return all.failures == 0 ? 0 : 1;
+  return run.failures == 0 ? 0 : 1;
 }
