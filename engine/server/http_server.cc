@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "engine/server/response_text.h"
 #include "engine/server/websocket_session.h"
 
 namespace consentflow::engine::server {
@@ -153,20 +155,14 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(HttpResponse::Text(status, std::move(text)));
   }
 
-  void Write(HttpResponse response) {
-    auto message = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(response.status), version_);
-    message->set(http::field::server, "consentflow");
-    message->set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message->set(name, value);
-    message->body() = std::move(response.body);
-    message->keep_alive(keep_alive_ && !shared_->stopping);
-    message->prepare_payload();
+  void Write(const HttpResponse& response) {
+    const bool keep_alive = keep_alive_ && !shared_->stopping;
+    auto text = std::make_shared<std::string>(ResponseText(response, version_, keep_alive));
     stream_.expires_after(std::chrono::milliseconds(shared_->options.write_timeout_ms));
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](error_code ec, std::size_t) {
+    asio::async_write(stream_, asio::buffer(*text),
+                      [self = shared_from_this(), text, keep_alive](error_code ec, std::size_t) {
                         if (ec == beast::error::timeout) ++self->shared_->timed_out;
-                        if (ec || !message->keep_alive()) return self->Close();
+                        if (ec || !keep_alive) return self->Close();
                         self->Read();
                       });
   }
