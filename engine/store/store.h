@@ -221,6 +221,11 @@ struct OutboxQuery {
   // Ids the caller has in hand (in flight, or accepted and not yet recorded): left out, and not
   // counted against `limit`.
   std::set<uint64_t> held;
+  // Of `held`, those the API accepted and the caller has not recorded yet (MarkSent): their
+  // lane has moved on, so an entry whose nearest older pending entry of its lane is one of these
+  // is handed out. The caller sends a lane in order (the next entry only once the previous was
+  // accepted or failed), so everything older than a passed entry was passed too or is done.
+  std::set<uint64_t> passed;
   // Only entries queued after this one (ids grow in commit order): 0 for all.
   uint64_t after = 0;
   // Only this contact's entries; empty: every contact's.

@@ -134,19 +134,7 @@ class OutboxSender::Impl {
       query.contact = contact;
       Scan(query, now, windows);
     }
-    // A contact's next entry found waiting behind one accepted but not recorded yet: it goes
-    // once that is recorded, so that is now (and the next Poll looks at the contact again).
-    if (AnyUnrecordedOfWaiting()) {
-      RecordUnrecorded();
-      if (!moved_on_.empty()) PollSoon();
-    }
     SchedulePoll();
-  }
-
-  bool AnyUnrecordedOfWaiting() const {
-    if (waiting_.empty()) return false;
-    return std::any_of(unrecorded_.begin(), unrecorded_.end(),
-                       [&](const auto& entry) { return waiting_.count(entry.second.contact) != 0; });
   }
 
   struct Scanned {
@@ -163,10 +151,14 @@ class OutboxSender::Impl {
       if (!query.contact.empty()) moved_on_.insert(query.contact);
       return scanned;
     }
-    // What is in flight or accepted-but-unrecorded is still pending in the store: left out.
+    // What is in flight or accepted-but-unrecorded is still pending in the store: left out. What
+    // was accepted lets its lane move on before it is recorded.
     query.waiting = &waiting_;
     query.held = in_flight_;
-    for (const auto& accepted : unrecorded_) query.held.insert(accepted.first);
+    for (const auto& accepted : unrecorded_) {
+      query.held.insert(accepted.first);
+      query.passed.insert(accepted.first);
+    }
     Result<std::vector<OutboxEntry>> ready = store_.ReadyOutbox(now, query);
     if (!ready) {
       Log(LogLevel::kWarning, "outbox_read_failed", {{"error", ready.error().ToString()}});
@@ -425,10 +417,11 @@ class OutboxSender::Impl {
     switch (verdict.outcome) {
       case SendOutcome::kAccepted:
         Count([](OutboxSenderCounters& c) { ++c.accepted; });
-        // Recorded with others, by the first Poll after record_interval (RecordLater), or by
-        // the next one if the contact's next entry waits for it (AnyUnrecordedOfWaiting).
+        // Recorded with others, by the first Poll after record_interval (RecordLater). The
+        // contact's next entry need not wait for that: it goes once this one was accepted.
         if (unrecorded_.empty()) RecordLater();
         unrecorded_[entry.id] = Accepted{verdict.whatsapp_id, entry.message.contact};
+        LaneMoved(entry.message.contact);
         break;
       case SendOutcome::kRetryable: {
         const Duration delay = BackoffDelay(entry.attempts + 1, options_.backoff_base,
@@ -494,7 +487,6 @@ class OutboxSender::Impl {
         if (!s.ok()) Log(LogLevel::kError, "outbox_mark_sent_refused", {{"error", s.ToString()}});
         auto it = unrecorded_.find(accepted[i].first);
         if (s.ok() && options_.on_recorded) options_.on_recorded(it->second.contact);
-        LaneMoved(it->second.contact);
         unrecorded_.erase(it);
       } else {
         Log(LogLevel::kWarning, "outbox_record_failed", {{"error", s.ToString()}});

@@ -8,7 +8,7 @@
 //   store hands it out again. (An entry the API accepted just before a crash, unrecorded, goes
 //   out a second time: the API has no idempotency key, so delivery is at least once there.)
 //   What the API accepted is recorded in batches, at most `record_interval` after the first of
-//   them was accepted, and at once when a contact's next entry waits for one of them.
+//   them was accepted.
 // - A contact's messages go in order: the next is not sent before the previous was accepted or
 //   failed for good (the store hands out only each contact's oldest pending message). Read
 //   receipts (MarkRead) are not in the outbox, and a reply never waits for one.
@@ -54,8 +54,9 @@ struct OutboxSenderOptions {
   std::size_t max_in_flight = 8;
   // How long an accepted entry may wait to be recorded with others (one transaction for all).
   // Under load answers come one by one, and a transaction per few of them cost more than the
-  // records themselves. An entry its contact's next one waits for is recorded at once; a crash
-  // sends again what was accepted and not yet recorded. Zero: each poll records what it has.
+  // records themselves. The contact's next entry does not wait for the record (its turn came
+  // with the acceptance); a crash sends again, in order, what was accepted and not yet
+  // recorded. Zero: each poll records what it has.
   std::chrono::milliseconds record_interval = std::chrono::milliseconds(5);
   // The business numbers served (phone number ids). A reply goes out from the number the
   // contact last wrote to when it is one of these, else from the client's phone_number_id.

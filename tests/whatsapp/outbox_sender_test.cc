@@ -287,21 +287,23 @@ TEST_F(OutboxSenderTest, AContactsNextReplyGoesOutAsSoonAsThePreviousIsAccepted)
   EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1", "b2", "b3"}));
 }
 
-// What the API accepted is recorded in batches (record_interval), but a contact's next reply
-// never waits for that: finding it in line behind an unrecorded one records at once. Stopping
-// records the rest.
+// What the API accepted is recorded in batches (record_interval), and a contact's next reply
+// does not wait for that: its turn came when the previous one was accepted. Stopping records
+// what is left.
 TEST_F(OutboxSenderTest, AcceptedRepliesAreRecordedTogetherButANextReplyDoesNotWaitForThat) {
   OutboxSenderOptions options = FastOptions();
   options.poll_interval = std::chrono::hours(1);
   options.record_interval = std::chrono::hours(1);
   StartSender(options);
   Converse("4915100", {"a1"});
-  Converse("4915200", {"b1"});
-  ASSERT_TRUE(WaitFor([&] { return sender_->Counters().accepted == 2; }));
-  EXPECT_EQ(Pending(), 2u);  // accepted, not recorded yet
+  Converse("4915200", {"b1", "b2", "b3"});
+  ASSERT_TRUE(WaitFor([&] { return sender_->Counters().accepted == 4; }));
+  EXPECT_EQ(Pending(), 4u);  // accepted, not recorded yet
   Converse("4915100", {"a2"});
-  ASSERT_TRUE(WaitFor([&] { return Delivered("4915100").size() == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return sender_->Counters().accepted == 5; }));
+  EXPECT_EQ(Pending(), 5u);  // still none recorded: a2 did not wait for a1's record
   EXPECT_EQ(Delivered("4915100"), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(Delivered("4915200"), (std::vector<std::string>{"b1", "b2", "b3"}));
   sender_.reset();
   EXPECT_EQ(Pending(), 0u);
   for (const OutboxEntry& entry : Entries()) {

@@ -125,12 +125,15 @@ Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const O
   std::lock_guard lock(mu_);
   // The "older" column keeps a contact's entries of one kind in order: only its oldest pending
   // message (and its oldest pending receipt) is ever ready, and only once its retry time has
-  // come. Receipts and messages are two lanes, so a reply never waits for a read receipt.
+  // come; or the one right after entries the caller passed (OutboxQuery::passed). It is the
+  // nearest older pending entry of the lane (NULL: none), one step down the lane index.
+  // Receipts and messages are two lanes, so a reply never waits for a read receipt.
   // One contact's entries come from the lane index; the others from the pending index, from
   // `after` on (so a look for what is new reads only that).
   constexpr std::string_view kReady =
-      ", EXISTS (SELECT 1 FROM outbox AS older WHERE older.state = 'pending' AND "
-      "older.contact = o.contact AND older.kind = o.kind AND older.id < o.id) "
+      ", (SELECT older.id FROM outbox AS older WHERE older.state = 'pending' AND "
+      "older.contact = o.contact AND older.kind = o.kind AND older.id < o.id "
+      "ORDER BY older.id DESC LIMIT 1) "
       "FROM outbox AS o WHERE state = 'pending' AND next_attempt <= ?1 ";
   static const std::string columns = "SELECT " + std::string(kEntryColumns);
   static const std::string from = columns + std::string(kReady) + "AND o.id > ?2 ORDER BY o.id";
@@ -149,7 +152,8 @@ Result<std::vector<OutboxEntry>> SqliteStore::ReadyOutbox(Timestamp now, const O
     if (!row) return row.error();
     if (!*row) break;
     // Neither what waits behind an older entry nor what the caller holds is decoded.
-    if (rows->ColumnInt64(kOlder) != 0) {
+    const uint64_t older = static_cast<uint64_t>(rows->ColumnInt64(kOlder));  // 0: none
+    if (older != 0 && query.passed.count(older) == 0) {
       if (query.waiting != nullptr) query.waiting->insert(rows->ColumnText(1));
       continue;
     }

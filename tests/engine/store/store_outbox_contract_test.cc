@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,6 +105,26 @@ TEST_P(StoreContractTest, ReadyOutboxLeavesOutWhatTheCallerHolds) {
   query.limit = 10;
   query.held = {ready[0].id, ready[2].id};
   EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()), (std::vector<std::string>{"b1"}));
+}
+
+TEST_P(StoreContractTest, AnEntryBehindOnesTheCallerPassedIsHandedOut) {
+  QueueReplies(store(), {{"A", {"a1", "a2", "a3"}}, {"B", {"b1", "b2"}}});
+  std::vector<OutboxEntry> ready = store().ReadyOutbox(At(0), 10).value();
+  ASSERT_EQ(Bodies(ready), (std::vector<std::string>{"a1", "b1"}));
+  // a1 accepted, not recorded yet: a2 is next (a3 still waits behind a2); b1 only held (in
+  // flight): b2 still waits.
+  OutboxQuery query;
+  query.held = {ready[0].id, ready[1].id};
+  query.passed = {ready[0].id};
+  std::set<std::string, std::less<>> waiting;
+  query.waiting = &waiting;
+  const std::vector<OutboxEntry> next = store().ReadyOutbox(At(0), query).value();
+  ASSERT_EQ(Bodies(next), (std::vector<std::string>{"a2"}));
+  EXPECT_EQ(waiting, (std::set<std::string, std::less<>>{"A", "B"}));  // a3 and b2
+  // a2 accepted too: a3.
+  query.held.insert(next[0].id);
+  query.passed.insert(next[0].id);
+  EXPECT_EQ(Bodies(store().ReadyOutbox(At(0), query).value()), (std::vector<std::string>{"a3"}));
 }
 
 TEST_P(StoreContractTest, ReadyOutboxNarrowsToNewEntriesOrToOneContact) {
