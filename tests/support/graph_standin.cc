@@ -248,19 +248,9 @@ std::pair<std::size_t, StandinAnswer> GraphStandin::Record(RecordedRequest reque
     if (--it->left == 0) script_.erase(it);
     break;
   }
-  if (on_request_) on_request_(request);
-  // Not kept: a running number still gives every send its own wamid; requests_ stays empty, so
-  // Answered() ignores it.
-  if (!keep_records_) return {unkept_++, answer};
   requests_.push_back(std::move(request));
   arrived_.notify_all();
   return {requests_.size() - 1, answer};
-}
-
-void GraphStandin::OnRequest(std::function<void(const RecordedRequest&)> callback, bool keep_records) {
-  std::lock_guard lock(mu_);
-  on_request_ = std::move(callback);
-  keep_records_ = keep_records;
 }
 
 void GraphStandin::Answered(std::size_t index, int status, std::string whatsapp_id) {

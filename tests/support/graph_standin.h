@@ -1,5 +1,5 @@
 #pragma once
-// A stand-in for the Graph API's messages endpoint, for tests and load runs: a real HTTP/1.1
+// A stand-in for the Graph API's messages endpoint, for tests: a real HTTP/1.1
 // server (Beast) on 127.0.0.1 and an ephemeral port, serving on a thread of its own.
 //
 // Every request is recorded (method, target, headers, body, which connection carried it, what
@@ -25,7 +25,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -89,11 +88,6 @@ class GraphStandin {
   bool WaitForRequests(std::size_t count, std::chrono::milliseconds timeout) const;
   std::size_t ConnectionCount() const;  // TCP connections accepted so far
 
-  // Calls `callback` with every request as it arrives (on a server thread, under the stand-in's
-  // lock: keep it short). With `keep_records` false nothing is kept (Requests() and the counts
-  // stay empty), for load runs of millions of requests.
-  void OnRequest(std::function<void(const RecordedRequest&)> callback, bool keep_records = true);
-
   class Server;  // internal: the Beast side, in graph_standin.cc
 
  private:
@@ -114,9 +108,6 @@ class GraphStandin {
   std::deque<ScriptEntry> script_;          // guarded by mu_
   std::vector<RecordedRequest> requests_;   // guarded by mu_
   std::size_t connections_ = 0;             // guarded by mu_
-  std::function<void(const RecordedRequest&)> on_request_;  // guarded by mu_
-  bool keep_records_ = true;                                // guarded by mu_
-  std::size_t unkept_ = 0;  // requests seen while not keeping records; guarded by mu_
   uint16_t port_ = 0;
   std::unique_ptr<Server> server_;
 };
