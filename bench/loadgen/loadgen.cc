@@ -3,7 +3,10 @@
 // Starts a stand-in Graph API in this process, starts `consentflow serve` (durable SQLite) as a
 // child pinned to one core, pins itself to the other, and plays customers: each sends a signed
 // webhook, waits until the bot's reply reaches the stand-in, and answers it, through the
-// four-step signup of bench/flows/four_step.flow (greeting, consent tap, name, email).
+// four-step signup of bench/flows/four_step.flow (greeting, consent tap, name, email). The
+// customers and the stand-in run on this process's one thread (raw_http.h), so that the
+// generator's core is not what limits the figures. `--binary build/bench/consentflow_floor`
+// measures the network's share of the same test (floor_server.cc).
 //
 //   taskset is not needed: --server-core and --client-core pin both sides (default 1 and 0).
 //   build/bench/consentflow_loadgen --customers 64 --conversations 5000
