@@ -128,7 +128,9 @@ const dsl::Program* Engine::ProgramFor(Conversation& c, const InboundMessage* fi
     c.flow_id = program->flow_id;
     c.fields.clear();
     c.consents.clear();
-    if (!store_.LoadFlowData(c.flow_id, c).ok()) return nullptr;
+    // A contact the store has no conversation for has no fields or consents in any flow (they
+    // belong to the conversation): nothing to read for a first message.
+    if (c.revision != 0 && !store_.LoadFlowData(c.flow_id, c).ok()) return nullptr;
   }
   c.flow_version = program->version;
   c.state = program->start;

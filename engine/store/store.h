@@ -274,7 +274,9 @@ class Store {
   virtual Result<std::vector<InboundMessage>> ClaimPending(std::size_t limit, Duration claim_for) = 0;
 
   // ---- conversations
-  // The contact's conversation (with the fields and consents of its flow), or nullopt.
+  // The contact's conversation (with the fields and consents of its flow), or nullopt. Fields
+  // and consents, of any flow, belong to the contact's conversation: a contact without one has
+  // none (the engine relies on this to read nothing more for a new contact).
   virtual Result<std::optional<Conversation>> LoadConversation(std::string_view contact) = 0;
   // The fields and consents the contact has in `flow_id` (for a conversation that moves to
   // another flow): written into `conversation.fields` and `.consents`.

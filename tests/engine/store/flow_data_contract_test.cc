@@ -53,5 +53,28 @@ TEST_P(StoreContractTest, AnOutcomeWithWhatWasStoredStillRefusesAFieldWithoutCon
   EXPECT_EQ(Load("A").fields, c.fields);
 }
 
+// The engine reads nothing more for a contact without a conversation (Store::LoadConversation):
+// what would let fields or consents outlive or precede their conversation must keep none.
+TEST_P(StoreContractTest, FieldsAndConsentsLiveOnlyWithTheirConversation) {
+  // An outcome without a flow stores nothing of the contact, whatever it carries.
+  Conversation unrouted = NewConversation("A", "");
+  Consent(unrouted, "terms", {"marketing"});
+  Field(unrouted, "name", "Lena", "marketing");
+  CommitAll({Outcome(unrouted)});
+  EXPECT_FALSE(store().LoadConversation("A").value());
+  EXPECT_TRUE(store().FlowsHoldingData("A").value().empty());
+
+  // A number change takes the fields and consents along with the conversation.
+  Conversation c = NewConversation("B");
+  Consent(c, "terms", {"marketing"});
+  Field(c, "name", "Lena", "marketing");
+  CommitNew(c);
+  ASSERT_TRUE(store().Enqueue(TextMessage("wamid.move", "B", 10, "")).value());
+  ASSERT_TRUE(store().MoveContact("B", "C", "wamid.move").value());
+  EXPECT_FALSE(store().LoadConversation("B").value());
+  EXPECT_TRUE(store().FlowsHoldingData("B").value().empty());
+  EXPECT_EQ(store().FlowsHoldingData("C").value(), (std::vector<std::string>{"onboarding"}));
+}
+
 }  // namespace
 }  // namespace consentflow::engine::store_test
