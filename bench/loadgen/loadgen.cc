@@ -12,8 +12,8 @@
 //   build/bench/consentflow_loadgen --customers 64 --conversations 5000
 //
 // Reports conversations/s, inbound messages/s, the round trip of a step (webhook sent -> reply
-// received at the stand-in) p50/p99, the webhook ack (sent -> 200) p99, and the server's CPU
-// time and peak memory (VmHWM).
+// received at the stand-in) p50/p99/p99.9/max, the webhook ack (sent -> 200) p50/p99, and the
+// server's CPU time and peak memory (VmHWM).
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -375,6 +375,8 @@ int main(int argc, char** argv) {
             << "inbound messages/s   " << static_cast<double>(run.ack_ms.size()) / seconds << "\n"
             << "step round trip p50  " << Percentile(run.round_trip_ms, 0.50) << " ms\n"
             << "step round trip p99  " << Percentile(run.round_trip_ms, 0.99) << " ms\n"
+            << "step round trip p99.9 " << Percentile(run.round_trip_ms, 0.999) << " ms\n"
+            << "step round trip max  " << Percentile(run.round_trip_ms, 1.0) << " ms\n"
             << "webhook ack p50      " << Percentile(run.ack_ms, 0.50) << " ms\n"
             << "webhook ack p99      " << Percentile(run.ack_ms, 0.99) << " ms\n"
             << "server CPU           " << cpu_seconds << " s (" << 100 * cpu_seconds / seconds << "% of one core)\n"
