@@ -14,20 +14,20 @@
 //
 // It takes the arguments `consentflow serve --config FILE` takes, reads the Graph API's base URL
 // from FILE, and writes the serving line the load generator waits for.
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <toml++/toml.h>
 
-#include "bench/loadgen/raw_http.h"
-
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "bench/loadgen/raw_http.h"
 
 namespace {
 
