@@ -12,8 +12,10 @@
 //   build/bench/consentflow_loadgen --customers 64 --conversations 5000
 //
 // Reports conversations/s, inbound messages/s, the round trip of a step (webhook sent -> reply
-// received at the stand-in) p50/p99/p99.9/max, the webhook ack (sent -> 200) p50/p99, and the
-// server's CPU time and peak memory (VmHWM).
+// received at the stand-in) p50/p90/p99/p99.9/max, the webhook ack (sent -> 200) p50/p99, and the
+// server's CPU time and peak memory (VmHWM). `--samples FILE` also writes every step as a line of
+// CSV (when it ended, in ms from the start; its round trip; its ack; which step), to see where
+// the slow ones fall: spread out, or together in bursts (a checkpoint stalls every customer).
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -97,6 +99,13 @@ struct Run {
   int conversations = 0;
   int failures = 0;
   std::vector<double> round_trip_ms, ack_ms;
+  struct Sample {
+    double at_ms, round_trip_ms, ack_ms;  // at_ms: when the step ended, from `started`
+    int step;
+  };
+  bool keep_samples = false;
+  Clock::time_point started;
+  std::vector<Sample> samples;  // with keep_samples, every step done
   std::unordered_map<std::string, Customer*> waiting;  // contact -> the customer playing it
   void ReplySeen(std::string_view contact);
   void CustomerStopped() {
@@ -167,6 +176,7 @@ class Customer {
         if (generation != generation_) return;
         if (read_ec || !answer.starts_with("HTTP/1.1 200")) return Fail();
         run_.ack_ms.push_back(MillisecondsSince(sent_));
+        ack_ms_ = run_.ack_ms.back();
         acked_ = true;
         if (replies_ > step_) StepDone();
       });
@@ -175,6 +185,10 @@ class Customer {
 
   void StepDone() {
     run_.round_trip_ms.push_back(MillisecondsSince(sent_));
+    if (run_.keep_samples) {
+      run_.samples.push_back(
+          Run::Sample{MillisecondsSince(run_.started), run_.round_trip_ms.back(), ack_ms_, step_});
+    }
     if (++step_ < 4) return Send();
     ++run_.conversations;
     EndConversation();
@@ -212,6 +226,7 @@ class Customer {
   int sequence_ = 0, step_ = 0, replies_ = 0, generation_ = 0;
   bool acked_ = false, playing_ = false, stopped_ = false;
   Clock::time_point sent_;
+  double ack_ms_ = 0;  // the current step's, once its 200 came
 };
 
 void Run::ReplySeen(std::string_view contact) {
@@ -299,13 +314,15 @@ std::string PeakMemory(pid_t pid) {
 int main(int argc, char** argv) {
   CLI::App app("consentflow load generator: customers end to end against `consentflow serve`");
   int customers = 64, conversations = 5000, server_core = 1, client_core = 0;
-  std::string binary = "build/consentflow", flows = "bench/flows";
+  std::string binary = "build/consentflow", flows = "bench/flows", samples;
   app.add_option("--customers", customers, "Customers at once");
   app.add_option("--conversations", conversations, "Four-step conversations in all");
   app.add_option("--server-core", server_core, "The core the server is pinned to");
   app.add_option("--client-core", client_core, "The core this generator is pinned to");
   app.add_option("--binary", binary, "The consentflow executable");
   app.add_option("--flows", flows, "The flows folder (four_step.flow)");
+  app.add_option("--samples", samples,
+                 "Write every step to this CSV file: end_ms,round_trip_ms,ack_ms,step");
   CLI11_PARSE(app, argc, argv);
 
   Pin(client_core);
@@ -359,6 +376,8 @@ int main(int argc, char** argv) {
   asio::steady_timer watch(run.io);
   WatchStalled(watch, players);
   const auto started = Clock::now();
+  run.started = started;
+  run.keep_samples = !samples.empty();
   for (auto& player : players) player->Start();
   if (run.customers_left > 0) run.io.run();
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -374,6 +393,7 @@ int main(int argc, char** argv) {
             << "conversations/s      " << run.conversations / seconds << "\n"
             << "inbound messages/s   " << static_cast<double>(run.ack_ms.size()) / seconds << "\n"
             << "step round trip p50  " << Percentile(run.round_trip_ms, 0.50) << " ms\n"
+            << "step round trip p90  " << Percentile(run.round_trip_ms, 0.90) << " ms\n"
             << "step round trip p99  " << Percentile(run.round_trip_ms, 0.99) << " ms\n"
             << "step round trip p99.9 " << Percentile(run.round_trip_ms, 0.999) << " ms\n"
             << "step round trip max  " << Percentile(run.round_trip_ms, 1.0) << " ms\n"
@@ -382,5 +402,16 @@ int main(int argc, char** argv) {
             << "server CPU           " << cpu_seconds << " s (" << 100 * cpu_seconds / seconds << "% of one core)\n"
             << "server peak memory  " << peak << "\n";
   fs::remove_all(dir);
+  if (run.keep_samples) {
+    std::ofstream out(samples);
+    out << "end_ms,round_trip_ms,ack_ms,step\n";
+    for (const Run::Sample& s : run.samples) {
+      out << s.at_ms << ',' << s.round_trip_ms << ',' << s.ack_ms << ',' << s.step << '\n';
+    }
+    if (!out) {
+      std::cerr << "loadgen: could not write " << samples << "\n";
+      return 1;
+    }
+  }
   return run.failures == 0 ? 0 : 1;
 }
