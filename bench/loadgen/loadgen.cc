@@ -11,6 +11,12 @@
 //   taskset is not needed: --server-core and --client-core pin both sides (default 1 and 0).
 //   build/bench/consentflow_loadgen --customers 64 --conversations 5000
 //
+// By default each customer starts its next conversation as soon as one ends (a closed loop:
+// the server is always saturated, and the round trip is the customers / messages per second).
+// `--rate R` starts R conversations per second instead, each on a customer that is free (an open
+// loop), to measure latency at a load below saturation; a conversation that finds every
+// customer busy waits for one and is counted as started late.
+//
 // Reports conversations/s, inbound messages/s, the round trip of a step (webhook sent -> reply
 // received at the stand-in) p50/p90/p99/p99.9/max, the webhook ack (sent -> 200) p50/p99, and the
 // server's CPU time and peak memory (VmHWM). `--samples FILE` also writes every step as a line of
@@ -94,7 +100,11 @@ class Customer;
 // sides; it used up its core at about 3,000 conversations/s, before the server did.)
 struct Run {
   asio::io_context io{1};
-  int remaining = 0;        // conversations not yet begun
+  int remaining = 0;        // conversations not yet begun (open loop: not yet due)
+  double rate = 0;          // open loop: conversations started per second; 0: closed loop
+  int backlog = 0;          // open loop: conversations due that no customer has taken yet
+  int late = 0;             // open loop: conversations that found every customer busy
+  std::vector<Customer*> idle;  // open loop: customers waiting for a conversation to be due
   int customers_left = 0;   // customers still playing
   int conversations = 0;
   int failures = 0;
@@ -108,6 +118,17 @@ struct Run {
   std::vector<Sample> samples;  // with keep_samples, every step done
   std::unordered_map<std::string, Customer*> waiting;  // contact -> the customer playing it
   void ReplySeen(std::string_view contact);
+  // Whether a customer that is free may begin a conversation now.
+  bool Take() {
+    if (rate == 0) {
+      if (remaining <= 0) return false;
+      --remaining;
+      return true;
+    }
+    if (backlog == 0) return false;
+    --backlog;
+    return true;
+  }
   void CustomerStopped() {
     if (--customers_left == 0) io.stop();
   }
@@ -123,6 +144,24 @@ class Customer {
   void Start() {
     if (!Connect()) return Stop();
     Next();
+  }
+
+  // A conversation begins (open loop: handed over by Pace).
+  void Begin() {
+    contact_ = std::to_string(4917000000000LL + index_ * 1'000'000LL + sequence_++);
+    run_.waiting[contact_] = this;
+    step_ = 0;
+    replies_ = 0;
+    playing_ = true;
+    Send();
+  }
+
+  void Stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    error_code ec;
+    socket_.close(ec);
+    run_.CustomerStopped();
   }
 
   void ReplySeen() {
@@ -146,14 +185,9 @@ class Customer {
   }
 
   void Next() {
-    if (run_.remaining <= 0) return Stop();
-    --run_.remaining;
-    contact_ = std::to_string(4917000000000LL + index_ * 1'000'000LL + sequence_++);
-    run_.waiting[contact_] = this;
-    step_ = 0;
-    replies_ = 0;
-    playing_ = true;
-    Send();
+    if (run_.Take()) return Begin();
+    if (run_.rate > 0 && run_.remaining > 0) return run_.idle.push_back(this);  // until one is due
+    Stop();
   }
 
   void Send() {
@@ -206,14 +240,6 @@ class Customer {
   void EndConversation() {
     playing_ = false;
     run_.waiting.erase(contact_);
-  }
-
-  void Stop() {
-    if (stopped_) return;
-    stopped_ = true;
-    error_code ec;
-    socket_.close(ec);
-    run_.CustomerStopped();
   }
 
   Run& run_;
@@ -289,6 +315,32 @@ void WatchStalled(asio::steady_timer& timer, std::vector<std::unique_ptr<Custome
   });
 }
 
+// The open loop's clock: every millisecond, the conversations due since `started` go to free
+// customers, or wait in the backlog for the next customer to come free.
+void Pace(asio::steady_timer& timer, Run& run, Clock::time_point started, int total) {
+  timer.expires_after(std::chrono::milliseconds(1));
+  timer.async_wait([&timer, &run, started, total](error_code ec) {
+    if (ec) return;
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const int due = static_cast<int>(std::min<double>(total, seconds * run.rate));
+    while (total - run.remaining < due) {
+      --run.remaining;
+      if (run.idle.empty()) {
+        ++run.backlog;
+        ++run.late;
+        continue;
+      }
+      Customer* customer = run.idle.back();
+      run.idle.pop_back();
+      customer->Begin();
+    }
+    if (run.remaining > 0) return Pace(timer, run, started, total);
+    std::vector<Customer*> done;  // nothing more will be due
+    done.swap(run.idle);
+    for (Customer* customer : done) customer->Stop();
+  });
+}
+
 uint64_t CpuTicks(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), {});
@@ -314,6 +366,7 @@ std::string PeakMemory(pid_t pid) {
 int main(int argc, char** argv) {
   CLI::App app("consentflow load generator: customers end to end against `consentflow serve`");
   int customers = 64, conversations = 5000, server_core = 1, client_core = 0;
+  double rate = 0;
   std::string binary = "build/consentflow", flows = "bench/flows", samples;
   app.add_option("--customers", customers, "Customers at once");
   app.add_option("--conversations", conversations, "Four-step conversations in all");
@@ -321,6 +374,10 @@ int main(int argc, char** argv) {
   app.add_option("--client-core", client_core, "The core this generator is pinned to");
   app.add_option("--binary", binary, "The consentflow executable");
   app.add_option("--flows", flows, "The flows folder (four_step.flow)");
+  app.add_option("--rate", rate,
+                 "Start this many conversations per second (an open loop); 0: each customer "
+                 "begins the next as soon as one ends")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--samples", samples,
                  "Write every step to this CSV file: end_ms,round_trip_ms,ack_ms,step");
   CLI11_PARSE(app, argc, argv);
@@ -369,6 +426,7 @@ int main(int argc, char** argv) {
 
   const uint64_t cpu_before = CpuTicks(server);
   run.remaining = conversations;
+  run.rate = rate;
   run.customers_left = customers;
   const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   std::vector<std::unique_ptr<Customer>> players;
@@ -378,6 +436,8 @@ int main(int argc, char** argv) {
   const auto started = Clock::now();
   run.started = started;
   run.keep_samples = !samples.empty();
+  asio::steady_timer pace(run.io);
+  if (rate > 0) Pace(pace, run, started, conversations);
   for (auto& player : players) player->Start();
   if (run.customers_left > 0) run.io.run();
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -390,8 +450,12 @@ int main(int argc, char** argv) {
   std::cout << "customers            " << customers << "\n"
             << "conversations        " << run.conversations << " in " << seconds << " s ("
             << run.failures << " failures)\n"
-            << "conversations/s      " << run.conversations / seconds << "\n"
-            << "inbound messages/s   " << static_cast<double>(run.ack_ms.size()) / seconds << "\n"
+            << "conversations/s      " << run.conversations / seconds << "\n";
+  if (rate > 0) {
+    std::cout << "offered rate         " << rate << " conversations/s (" << run.late
+              << " started late: every customer was busy)\n";
+  }
+  std::cout << "inbound messages/s   " << static_cast<double>(run.ack_ms.size()) / seconds << "\n"
             << "step round trip p50  " << Percentile(run.round_trip_ms, 0.50) << " ms\n"
             << "step round trip p90  " << Percentile(run.round_trip_ms, 0.90) << " ms\n"
             << "step round trip p99  " << Percentile(run.round_trip_ms, 0.99) << " ms\n"
