@@ -227,8 +227,15 @@ TEST_F(OutboxSenderTest, EachRecordedReplyIsReportedWithItsContact) {
   };
   StartSender(options);
   Converse("4915100", {"a1", "a2"});
-  ASSERT_TRUE(WaitFor([&] { return Done(1); }));
-  std::lock_guard lock(mu);
+  // The sender reports a record after the store took it, so the store may show it recorded a
+  // moment before the report: wait for the reports themselves.
+  const auto reported = [&] {
+    std::lock_guard lock(mu);
+    return recorded.size();
+  };
+  const bool both = WaitFor([&] { return Done(1) && reported() >= 2; });
+  sender_->Stop();  // no report may come after this test's locals are gone
+  ASSERT_TRUE(both);
   EXPECT_EQ(recorded, (std::vector<std::string>{"4915100", "4915100"}));
 }
 
