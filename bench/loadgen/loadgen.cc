@@ -114,7 +114,7 @@ struct Run {
     int step;
   };
   bool keep_samples = false;
-  Clock::time_point started;
+  Clock::time_point started;  // when the customers began
   std::vector<Sample> samples;  // with keep_samples, every step done
   std::unordered_map<std::string, Customer*> waiting;  // contact -> the customer playing it
   void ReplySeen(std::string_view contact);
@@ -315,13 +315,13 @@ void WatchStalled(asio::steady_timer& timer, std::vector<std::unique_ptr<Custome
   });
 }
 
-// The open loop's clock: every millisecond, the conversations due since `started` go to free
-// customers, or wait in the backlog for the next customer to come free.
-void Pace(asio::steady_timer& timer, Run& run, Clock::time_point started, int total) {
+// The open loop's clock: every millisecond, the conversations due since the run started go
+// to free customers, or wait in the backlog for the next customer to come free.
+void Pace(asio::steady_timer& timer, Run& run, int total) {
   timer.expires_after(std::chrono::milliseconds(1));
-  timer.async_wait([&timer, &run, started, total](error_code ec) {
+  timer.async_wait([&timer, &run, total](error_code ec) {
     if (ec) return;
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const double seconds = std::chrono::duration<double>(Clock::now() - run.started).count();
     const int due = static_cast<int>(std::min<double>(total, seconds * run.rate));
     while (total - run.remaining < due) {
       --run.remaining;
@@ -334,7 +334,7 @@ void Pace(asio::steady_timer& timer, Run& run, Clock::time_point started, int to
       run.idle.pop_back();
       customer->Begin();
     }
-    if (run.remaining > 0) return Pace(timer, run, started, total);
+    if (run.remaining > 0) return Pace(timer, run, total);
     std::vector<Customer*> done;  // nothing more will be due
     done.swap(run.idle);
     for (Customer* customer : done) customer->Stop();
@@ -433,14 +433,13 @@ int main(int argc, char** argv) {
   for (int c = 0; c < customers; ++c) players.push_back(std::make_unique<Customer>(run, c, endpoint));
   asio::steady_timer watch(run.io);
   WatchStalled(watch, players);
-  const auto started = Clock::now();
-  run.started = started;
+  run.started = Clock::now();
   run.keep_samples = !samples.empty();
   asio::steady_timer pace(run.io);
-  if (rate > 0) Pace(pace, run, started, conversations);
+  if (rate > 0) Pace(pace, run, conversations);
   for (auto& player : players) player->Start();
   if (run.customers_left > 0) run.io.run();
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(Clock::now() - run.started).count();
   const uint64_t cpu_after = CpuTicks(server);
   const std::string peak = PeakMemory(server);
   kill(server, SIGTERM);
